@@ -1,0 +1,4 @@
+using CityFn.Edge;
+
+var app = EdgeHost.Build(args);
+app.Run();

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using CityFn.Cli.Dev;
+using Spectre.Console;
+
+namespace CityFn.Cli;
+
+/// <summary>The <c>cityfn</c> command tree. Each command composes the same stages the Functions app runs.</summary>
+public static class CliApp
+{
+    public static RootCommand BuildRootCommand(IAnsiConsole console)
+    {
+        var root = new RootCommand(
+            "cityfn: run and operate CityFn locally (smart-city analytics on Azure Functions, ONNX edge hosts and on-chain rewards).");
+        root.Subcommands.Add(DevCommands.Build(console));
+        root.Subcommands.Add(HealthCommand.Build(console));
+        return root;
+    }
+
+    public static Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var parseResult = BuildRootCommand(console).Parse(args);
+        return parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
+}
