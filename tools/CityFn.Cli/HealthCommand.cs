@@ -33,10 +33,7 @@ public static class HealthCommand
             var chain = devState?.Chain ?? ChainEndpoint.Default;
             var rpcUrl = parseResult.GetValue(rpcOption) ?? chain.RpcUrl;
 
-            var connection = StorageConnection.FromConnectionString(storage);
-            var probe = new StorageHealthProbe(
-                connection.CreateBlobServiceClient(), connection.CreateQueueServiceClient(),
-                connection.CreateTableServiceClient(), TimeProvider.System);
+            var probe = StorageHealthProbe.Create(StorageConnection.FromConnectionString(storage), TimeProvider.System);
             var report = await probe.CheckAsync(cancellationToken);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             var chainId = await new ChainEndpoint(new Uri(rpcUrl).Port, chain.ChainId).TryGetChainIdAsync(http, cancellationToken);

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using CityFn.Core.Storage;
 
 namespace CityFn.Core.Health;
 
@@ -23,6 +24,15 @@ public sealed class StorageHealthProbe(
     public static string Version { get; } =
         typeof(StorageHealthProbe).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? "unknown";
+
+    /// <summary>A probe with its own clients for the account behind <paramref name="connection"/>.</summary>
+    public static StorageHealthProbe Create(StorageConnection connection, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return new StorageHealthProbe(
+            connection.CreateBlobServiceClient(), connection.CreateQueueServiceClient(),
+            connection.CreateTableServiceClient(), timeProvider);
+    }
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken = default)
     {
