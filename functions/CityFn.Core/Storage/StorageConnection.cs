@@ -18,6 +18,15 @@ public sealed class StorageConnection
     /// <summary>The setting name shared with the Functions host.</summary>
     public const string SettingName = "AzureWebJobsStorage";
 
+    private const string BlobServiceUriKey = "blobServiceUri";
+    private const string QueueServiceUriKey = "queueServiceUri";
+    private const string TableServiceUriKey = "tableServiceUri";
+    private const string ClientIdKey = "clientId";
+
+    /// <summary>The app settings an identity-based deployment must define (as Azure writes them, with __).</summary>
+    public static IReadOnlyList<string> IdentityBasedSettingNames { get; } =
+        [.. new[] { BlobServiceUriKey, QueueServiceUriKey, TableServiceUriKey, ClientIdKey }.Select(key => $"{SettingName}__{key}")];
+
     private readonly string? _connectionString;
     private readonly Uri? _blobUri;
     private readonly Uri? _queueUri;
@@ -51,10 +60,10 @@ public sealed class StorageConnection
         }
 
         var section = configuration.GetSection(SettingName);
-        var blob = RequiredUri(section, "blobServiceUri");
-        var queue = RequiredUri(section, "queueServiceUri");
-        var table = RequiredUri(section, "tableServiceUri");
-        var clientId = section["clientId"];
+        var blob = RequiredUri(section, BlobServiceUriKey);
+        var queue = RequiredUri(section, QueueServiceUriKey);
+        var table = RequiredUri(section, TableServiceUriKey);
+        var clientId = section[ClientIdKey];
         TokenCredential credential = string.IsNullOrWhiteSpace(clientId)
             ? new DefaultAzureCredential()
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));

@@ -1,0 +1,239 @@
+// CityFn on Azure: `azd up` deploys this at subscription scope into resource group rg-<env>.
+// Identity-only: no shared keys, no SAS, no connection strings with secrets anywhere.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names the resource group and tags every resource.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for all resources (a region with Flex Consumption).')
+param location string
+
+@description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID); granted data access for the CLI. Empty for none.')
+param principalId string = ''
+
+@minValue(1)
+@maxValue(32)
+@description('Partitions per event hub (traffic, sensors).')
+param partitionCount int = 4
+
+@description('Private networking: VNet integration and private endpoints for storage and Key Vault.')
+param vnetEnabled bool = false
+
+@description('Deploy a GPU edge host on Azure Container Apps.')
+param edgeHostEnabled bool = false
+
+@description('Container image for the GPU edge host (used when edgeHostEnabled).')
+param edgeHostImage string = ''
+
+@description('Container Apps GPU workload profile type for the edge host.')
+param edgeHostWorkloadProfileType string = 'Consumption-GPU-NC8as-T4'
+
+@description('JSON-RPC URL of the EVM chain rewards settle on.')
+param chainRpcUrl string = ''
+
+@description('Chain id of that chain (default: Sepolia).')
+param chainId int = 11155111
+
+@description('Name of the Key Vault secret that holds the settlement key. The operator sets its value; the template never does.')
+param settlementKeySecretName string = 'settlement-key'
+
+@minValue(40)
+@maxValue(1000)
+@description('Flex Consumption: most instances the app scales out to.')
+param maximumInstanceCount int = 100
+
+var tags = {
+  'azd-env-name': environmentName
+}
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var storageAccountName = 'st${resourceToken}'
+var keyVaultName = 'kv-${resourceToken}'
+var applicationInsightsName = 'appi-${resourceToken}'
+var captureContainer = 'capture'
+var deploymentContainer = 'app-package'
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: storageAccountName
+    containers: [
+      captureContainer
+      'analytics'
+      'rewards'
+      'deadletter'
+      'poison'
+      'evidence'
+      deploymentContainer
+    ]
+    queues: [
+      'score-jobs'
+      'alerts'
+    ]
+    tables: [
+      'devices'
+      'edgehosts'
+    ]
+    privateNetworking: vnetEnabled
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: applicationInsightsName
+  }
+}
+
+module eventHubs 'modules/eventhubs.bicep' = {
+  name: 'eventhubs'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: 'evhns-${resourceToken}'
+    hubs: [
+      'traffic'
+      'sensors'
+    ]
+    partitionCount: partitionCount
+    storageAccountId: storage.outputs.id
+    captureContainer: captureContainer
+    // From the access module, so Capture's write access exists before the hubs are created.
+    captureIdentityId: access.outputs.captureIdentityId
+    userPrincipalId: principalId
+  }
+}
+
+module eventGrid 'modules/eventgrid.bicep' = {
+  name: 'eventgrid'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: 'evgt-${resourceToken}'
+    storageAccountId: storage.outputs.id
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: keyVaultName
+    privateNetworking: vnetEnabled
+  }
+}
+
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: 'vnet-${resourceToken}'
+    storageAccountName: storageAccountName
+    keyVaultName: keyVaultName
+  }
+  dependsOn: [
+    storage
+    keyVault
+  ]
+}
+
+module access 'modules/access.bicep' = {
+  name: 'access'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    functionIdentityName: 'id-func-${resourceToken}'
+    captureIdentityName: 'id-capture-${resourceToken}'
+    storageAccountName: storageAccountName
+    captureContainer: captureContainer
+    keyVaultName: keyVaultName
+    applicationInsightsName: applicationInsightsName
+    userPrincipalId: principalId
+  }
+  // The grants target these resources by name, so they must exist first.
+  dependsOn: [
+    storage
+    keyVault
+    monitoring
+  ]
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    planName: 'plan-${resourceToken}'
+    appName: 'func-${resourceToken}'
+    identityId: access.outputs.functionIdentityId
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainer: deploymentContainer
+    subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: 2048
+    // Every setting the app reads. tests/CityFn.Infra.Tests checks this list against the code.
+    appSettings: {
+      AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
+      AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
+      AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: access.outputs.functionIdentityClientId
+      APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${access.outputs.functionIdentityClientId};Authorization=AAD'
+      Chain__RpcUrl: chainRpcUrl
+      Chain__ChainId: string(chainId)
+      Chain__KeyVaultUri: keyVault.outputs.uri
+      Chain__SettlementKeySecretName: settlementKeySecretName
+    }
+  }
+  // The identity comes from the access module, so the app's data-plane roles exist before it starts.
+}
+
+module edgeHost 'modules/edgehost.bicep' = if (edgeHostEnabled) {
+  name: 'edgehost'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: 'ca-edge-${resourceToken}'
+    image: edgeHostImage
+    workloadProfileType: edgeHostWorkloadProfileType
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output FUNCTION_APP_NAME string = functionApp.outputs.name
+output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output CAPTURE_CONTAINER string = captureContainer
+output EVENT_HUBS_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
+output EVENT_GRID_SYSTEM_TOPIC string = eventGrid.outputs.name
+output KEY_VAULT_NAME string = keyVault.outputs.name
+output KEY_VAULT_URI string = keyVault.outputs.uri
+output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output EDGE_HOST_URL string = edgeHostEnabled ? edgeHost!.outputs.url : ''
