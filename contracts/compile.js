@@ -9,6 +9,7 @@
 //
 //   node contracts/compile.js            write the artifacts
 //   node contracts/compile.js --check    compile in memory, exit 1 if a committed artifact differs
+//   node contracts/compile.js --out DIR  write the artifacts to DIR instead (the test compares them)
 'use strict';
 
 const fs = require('node:fs');
@@ -18,7 +19,7 @@ const solc = require('solc');
 const contractsDir = __dirname;
 const repoRoot = path.dirname(contractsDir);
 const sourceDir = path.join(contractsDir, 'src');
-const artifactDir = path.join(contractsDir, 'artifacts');
+const committedArtifactDir = path.join(contractsDir, 'artifacts');
 const nodeModules = path.join(repoRoot, 'node_modules');
 
 // Changing any of these changes the bytecode: the check test then tells you to recompile.
@@ -95,6 +96,9 @@ function format(artifact) {
 
 function main() {
   const check = process.argv.includes('--check');
+  const outIndex = process.argv.indexOf('--out');
+  const artifactDir = outIndex > 0 ? path.resolve(process.argv[outIndex + 1] || '') : committedArtifactDir;
+  if (outIndex > 0 && !process.argv[outIndex + 1]) throw new Error('--out needs a directory');
   const artifacts = compile();
   const names = Object.keys(artifacts).sort();
 
@@ -103,7 +107,7 @@ function main() {
     for (const name of names) {
       fs.writeFileSync(path.join(artifactDir, `${name}.json`), format(artifacts[name]));
     }
-    console.log(`compiled ${names.join(', ')} with solc ${solc.version()} into ${path.relative(repoRoot, artifactDir)}/`);
+    console.log(`compiled ${names.join(', ')} with solc ${solc.version()} into ${artifactDir}`);
     return;
   }
 
