@@ -10,6 +10,9 @@
 //
 // `--random N` instead of a file makes N leaves of random addresses and amounts, then appends the
 // values of the file (if any) — for measuring gas in large trees without shipping large inputs.
+//
+// `--serve` reads one input object per line on stdin (optionally with "random": N) and answers one
+// output line each, so a test run pays node's start-up once. It exits when stdin closes.
 'use strict';
 
 const fs = require('node:fs');
@@ -17,20 +20,19 @@ const crypto = require('node:crypto');
 const { StandardMerkleTree } = require('@openzeppelin/merkle-tree');
 
 function parseArgs(argv) {
-  const args = { file: null, random: 0 };
+  const args = { file: null, random: 0, serve: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--random') args.random = Number(argv[++i]);
+    else if (argv[i] === '--serve') args.serve = true;
     else args.file = argv[i];
   }
-  if (!args.file && !args.random) throw new Error('usage: merkle-tree.js [--random N] [input.json]');
+  if (!args.file && !args.random && !args.serve) throw new Error('usage: merkle-tree.js [--serve | --random N] [input.json]');
   return args;
 }
 
-function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const input = args.file ? JSON.parse(fs.readFileSync(args.file, 'utf8')) : { values: [], proofsFor: [] };
+function build(input, random) {
   const values = [];
-  for (let i = 0; i < args.random; i++) {
+  for (let i = 0; i < random; i++) {
     values.push([`0x${crypto.randomBytes(20).toString('hex')}`, BigInt(`0x${crypto.randomBytes(8).toString('hex')}`).toString()]);
   }
   // Indexes in proofsFor refer to the file's values, which follow the random ones.
@@ -42,7 +44,28 @@ function main() {
     const [account, amount] = values[offset + i];
     return { index: i, account, amount, proof: tree.getProof(offset + i) };
   });
-  process.stdout.write(`${JSON.stringify({ root: tree.root, leafCount: values.length, proofs })}\n`);
+  return { root: tree.root, leafCount: values.length, proofs };
+}
+
+function serve() {
+  const lines = require('node:readline').createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    let answer;
+    try {
+      const input = JSON.parse(line);
+      answer = build(input, input.random || 0);
+    } catch (error) {
+      answer = { error: error.message };
+    }
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  });
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.serve) return serve();
+  const input = args.file ? JSON.parse(fs.readFileSync(args.file, 'utf8')) : { values: [], proofsFor: [] };
+  process.stdout.write(`${JSON.stringify(build(input, args.random))}\n`);
 }
 
 try {

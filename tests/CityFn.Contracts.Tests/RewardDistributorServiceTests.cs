@@ -8,7 +8,7 @@ using Nethereum.Hex.HexConvertors.Extensions;
 namespace CityFn.Contracts.Tests;
 
 [Collection(LocalChainCollection.Name)]
-public sealed class RewardDistributorServiceTests(LocalChainFixture fixture)
+public sealed class RewardDistributorServiceTests(LocalChainFixture fixture, ReferenceTreeServer trees)
 {
     private static readonly BigInteger Token = RewardTestBed.Token;
 
@@ -33,7 +33,7 @@ public sealed class RewardDistributorServiceTests(LocalChainFixture fixture)
         using var bed = await RewardTestBed.DeployAsync(fixture.Chain);
         var alice = RewardTestBed.NewAccount().GetPublicAddress();
         var bob = RewardTestBed.NewAccount().GetPublicAddress();
-        var tree = await ReferenceMerkleTree.BuildAsync(1, [(alice, 70 * Token), (bob, 30 * Token + 1)]);
+        var tree = await trees.BuildAsync(1, [(alice, 70 * Token), (bob, 30 * Token + 1)]);
 
         var receipt = await bed.Service.PublishRootAsync(1, tree.Root, 100 * Token + 1);
 
@@ -57,7 +57,7 @@ public sealed class RewardDistributorServiceTests(LocalChainFixture fixture)
         using var bed = await RewardTestBed.DeployAsync(fixture.Chain);
         var alice = RewardTestBed.NewAccount().GetPublicAddress();
         var bob = RewardTestBed.NewAccount().GetPublicAddress();
-        var tree = await ReferenceMerkleTree.BuildAsync(1, [(alice, 70 * Token), (bob, 30 * Token)]);
+        var tree = await trees.BuildAsync(1, [(alice, 70 * Token), (bob, 30 * Token)]);
         await bed.Service.PublishRootAsync(1, tree.Root, 100 * Token);
 
         var receipt = await bed.Service.ClaimAsync(tree.ClaimOf(alice));
@@ -80,8 +80,8 @@ public sealed class RewardDistributorServiceTests(LocalChainFixture fixture)
         using var bed = await RewardTestBed.DeployAsync(fixture.Chain);
         var alice = RewardTestBed.NewAccount().GetPublicAddress();
         var bob = RewardTestBed.NewAccount().GetPublicAddress();
-        var epoch1 = await ReferenceMerkleTree.BuildAsync(1, [(alice, 70 * Token), (bob, 30 * Token)]);
-        var epoch2 = await ReferenceMerkleTree.BuildAsync(2, [(alice, 95 * Token), (bob, 105 * Token)]);
+        var epoch1 = await trees.BuildAsync(1, [(alice, 70 * Token), (bob, 30 * Token)]);
+        var epoch2 = await trees.BuildAsync(2, [(alice, 95 * Token), (bob, 105 * Token)]);
         await bed.Service.PublishRootAsync(1, epoch1.Root, 100 * Token);
         await bed.Service.ClaimAsync(epoch1.ClaimOf(alice));
         await bed.Service.PublishRootAsync(2, epoch2.Root, 100 * Token);
@@ -103,8 +103,8 @@ public sealed class RewardDistributorServiceTests(LocalChainFixture fixture)
         using var bed = await RewardTestBed.DeployAsync(fixture.Chain);
         var alice = RewardTestBed.NewAccount().GetPublicAddress();
         var bob = RewardTestBed.NewAccount().GetPublicAddress();
-        var epoch1 = await ReferenceMerkleTree.BuildAsync(1, [(alice, 70 * Token), (bob, 30 * Token)]);
-        var epoch2 = await ReferenceMerkleTree.BuildAsync(2, [(alice, 95 * Token), (bob, 105 * Token)]);
+        var epoch1 = await trees.BuildAsync(1, [(alice, 70 * Token), (bob, 30 * Token)]);
+        var epoch2 = await trees.BuildAsync(2, [(alice, 95 * Token), (bob, 105 * Token)]);
         await bed.Service.PublishRootAsync(1, epoch1.Root, 100 * Token);
         await bed.Service.PublishRootAsync(2, epoch2.Root, 100 * Token);
 
@@ -122,8 +122,8 @@ public sealed class RewardDistributorServiceTests(LocalChainFixture fixture)
         using var bed = await RewardTestBed.DeployAsync(fixture.Chain, firstEpoch: 7);
         var alice = RewardTestBed.NewAccount().GetPublicAddress();
         var bob = RewardTestBed.NewAccount().GetPublicAddress();
-        var epoch7 = await ReferenceMerkleTree.BuildAsync(7, [(alice, 10 * Token), (bob, 1)]);
-        var epoch8 = await ReferenceMerkleTree.BuildAsync(8, [(alice, 25 * Token), (bob, 2)]);
+        var epoch7 = await trees.BuildAsync(7, [(alice, 10 * Token), (bob, 1)]);
+        var epoch8 = await trees.BuildAsync(8, [(alice, 25 * Token), (bob, 2)]);
         await bed.Service.PublishRootAsync(7, epoch7.Root, 10 * Token + 1);
         await bed.Service.PublishRootAsync(8, epoch8.Root, 15 * Token + 1);
 
