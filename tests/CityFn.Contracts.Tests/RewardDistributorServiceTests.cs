@@ -28,6 +28,24 @@ public sealed class RewardDistributorServiceTests(LocalChainFixture fixture, Ref
     }
 
     [Fact]
+    public async Task A_deployment_with_a_separate_admin_leaves_the_deploying_key_no_admin_rights()
+    {
+        using var deployer = RewardTestBed.ClientFor(fixture.Chain, keyIndex: 0);
+        using var admin = RewardTestBed.ClientFor(fixture.Chain, keyIndex: 3);
+        var settings = new RewardDeploymentSettings(admin.Address, deployer.Address, deployer.Address, 10 * Token);
+
+        var service = await RewardDistributorService.DeployAsync(deployer, settings);
+
+        var token = service.Contracts.TokenAddress;
+        Assert.True(await deployer.CallAsync<HasRoleFunction, bool>(token, new HasRoleFunction { Role = RewardDistributorRoles.Admin, Account = admin.Address }));
+        Assert.False(await deployer.CallAsync<HasRoleFunction, bool>(token, new HasRoleFunction { Role = RewardDistributorRoles.Admin, Account = deployer.Address }));
+        var refused = await Assert.ThrowsAsync<ContractRevertedException>(() => service.SetEpochCapAsync(Token));
+        Assert.Equal(deployer.Address, Assert.IsType<AccessControlUnauthorizedAccountError>(refused.Error).Account, StringComparer.OrdinalIgnoreCase);
+        await new RewardDistributorService(admin, service.Contracts).SetEpochCapAsync(Token);
+        Assert.Equal(Token, await service.GetEpochCapAsync());
+    }
+
+    [Fact]
     public async Task Publishing_an_epoch_records_its_root_and_mints_exactly_its_total_to_the_distributor()
     {
         using var bed = await RewardTestBed.DeployAsync(fixture.Chain);
