@@ -1,4 +1,6 @@
 using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Nethereum.Contracts;
 using Nethereum.Contracts.CQS;
 using Nethereum.Hex.HexTypes;
@@ -19,10 +21,13 @@ public sealed class ChainClient : IDisposable
     private readonly Web3 _web3;
     private readonly ChainClientOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
     /// <summary>A client that signs with <paramref name="privateKey"/> (0x hex; kept in memory only, never logged).</summary>
-    public ChainClient(string rpcUrl, string privateKey, long chainId, ChainClientOptions? options = null, TimeProvider? timeProvider = null)
+    public ChainClient(
+        string rpcUrl, string privateKey, long chainId, ChainClientOptions? options = null,
+        TimeProvider? timeProvider = null, ILogger<ChainClient>? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rpcUrl);
         ArgumentException.ThrowIfNullOrWhiteSpace(privateKey);
@@ -30,6 +35,7 @@ public sealed class ChainClient : IDisposable
         _options = options ?? new ChainClientOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Confirmations, 1, nameof(options));
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<ChainClient>.Instance;
         var account = new Account(privateKey, chainId);
         _web3 = new Web3(account, rpcUrl);
         Address = account.Address;
@@ -120,11 +126,15 @@ public sealed class ChainClient : IDisposable
             message.Nonce = await _web3.Eth.Transactions.GetTransactionCount
                 .SendRequestAsync(Address, BlockParameter.CreatePending()).WaitAsync(cancellationToken);
             var transactionHash = await WithRevertDecodingAsync(operation, () => send().WaitAsync(cancellationToken));
+            ChainClientLog.TransactionSent(_logger, operation, transactionHash, message.Nonce.Value, message.Gas.Value);
             var receipt = await WaitForConfirmationsAsync(operation, transactionHash, cancellationToken);
             if (receipt.Status?.Value == 1)
             {
+                ChainClientLog.TransactionConfirmed(_logger, operation, transactionHash, receipt.BlockNumber.Value, receipt.GasUsed.Value);
                 return receipt;
             }
+
+            ChainClientLog.TransactionFailed(_logger, operation, transactionHash, receipt.BlockNumber.Value);
 
             throw await RevertedReceiptExceptionAsync(operation, receipt, replay, cancellationToken);
         }
@@ -162,7 +172,8 @@ public sealed class ChainClient : IDisposable
 
     /// <summary>
     /// A mined transaction failed (status 0). Estimation normally catches reverts before sending; this
-    /// happens when state changed in between, so the call is replayed on the receipt's block to learn why.
+    /// happens when another transaction changed the state in between. That change is in the state after
+    /// the receipt's block, so the call is replayed there to learn why.
     /// </summary>
     private static async Task<Exception> RevertedReceiptExceptionAsync(
         string operation, TransactionReceipt receipt, Func<BlockParameter, Task<string>>? replay, CancellationToken cancellationToken)
@@ -172,7 +183,7 @@ public sealed class ChainClient : IDisposable
         {
             try
             {
-                await replay(new BlockParameter(new HexBigInteger(receipt.BlockNumber.Value - 1))).WaitAsync(cancellationToken);
+                await replay(new BlockParameter(receipt.BlockNumber)).WaitAsync(cancellationToken);
             }
             catch (Exception exception) when (RevertData.TryExtract(exception, out var data))
             {
