@@ -180,6 +180,18 @@ public sealed class RewardDistributorRejectionTests(LocalChainFixture fixture, R
         Assert.Equal(70 * Token, await bed.Service.GetTokenBalanceAsync(alice));
     }
 
+    [Fact]
+    public async Task A_deployment_starting_at_epoch_zero_is_rejected_with_InvalidFirstEpoch()
+    {
+        using var deployer = RewardTestBed.ClientFor(fixture.Chain, keyIndex: 0);
+        var settings = new RewardDeploymentSettings(deployer.Address, deployer.Address, deployer.Address, Token) { FirstEpoch = 0 };
+
+        var exception = await Assert.ThrowsAsync<ContractRevertedException>(() => RewardDistributorService.DeployAsync(deployer, settings));
+
+        Assert.IsType<InvalidFirstEpochError>(exception.Error);
+        Assert.StartsWith("deployment of RewardDistributorDeployment reverted with InvalidFirstEpoch()", exception.Message, StringComparison.Ordinal);
+    }
+
     private async Task<(RewardTestBed Bed, ReferenceMerkleTree Tree, string Alice, string Bob)> PublishedEpochAsync()
     {
         var bed = await RewardTestBed.DeployAsync(fixture.Chain);
