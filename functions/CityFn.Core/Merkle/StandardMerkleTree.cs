@@ -64,7 +64,7 @@ public sealed partial class StandardMerkleTree
 
         var count = leaves.Length;
         var leafHashes = new byte[count * HashSize];
-        ForRange(0, count, i => LeafHash(leaves[i], leafHashes.AsSpan(i * HashSize, HashSize)));
+        HashLeaves(leaves, leafHashes);
 
         // Sort by hash; the value index breaks ties so equal leaves keep input order like the library's stable sort.
         var order = new LeafOrder[count];
@@ -195,12 +195,18 @@ public sealed partial class StandardMerkleTree
     public static void LeafHash(RewardLeaf leaf, Span<byte> destination)
     {
         Span<byte> encoded = stackalloc byte[2 * HashSize];
-        encoded[..12].Clear();
-        leaf.Account.WriteBytes(encoded[12..HashSize]);
-        Uint256.WriteBigEndian(leaf.Amount, encoded[HashSize..]);
+        Encode(leaf, encoded);
         Span<byte> inner = stackalloc byte[HashSize];
         Keccak256.Hash(encoded, inner);
         Keccak256.Hash(inner, destination);
+    }
+
+    // abi.encode(address, uint256): the address left-padded to 32 bytes, the amount big-endian in 32 bytes.
+    private static void Encode(RewardLeaf leaf, Span<byte> destination)
+    {
+        destination[..12].Clear();
+        leaf.Account.WriteBytes(destination[12..HashSize]);
+        Uint256.WriteBigEndian(leaf.Amount, destination[HashSize..]);
     }
 
     // keccak256 of the two hashes concatenated smaller first (OpenZeppelin's commutative pair hash).
@@ -228,11 +234,66 @@ public sealed partial class StandardMerkleTree
         {
             var first = (1 << depth) - 1;
             var last = Math.Min((1 << (depth + 1)) - 2, lastInternal);
-            ForRange(first, last + 1, i => HashPair(
-                nodes.AsSpan(((2 * i) + 1) * HashSize, HashSize),
-                nodes.AsSpan(((2 * i) + 2) * HashSize, HashSize),
-                nodes.AsSpan(i * HashSize, HashSize)));
+            HashLevel(nodes, first, last);
         }
+    }
+
+    // Leaves in groups of four through the 4-way Keccak; the tail (and CPUs without 256-bit vectors) one by one.
+    private static void HashLeaves(RewardLeaf[] leaves, byte[] leafHashes)
+    {
+        var vectorized = Keccak256x4.IsAccelerated;
+        ForRange(0, (leaves.Length + 3) / 4, group =>
+        {
+            var first = group * 4;
+            if (vectorized && first + 4 <= leaves.Length)
+            {
+                Span<byte> encoded = stackalloc byte[4 * 2 * HashSize];
+                for (var k = 0; k < 4; k++)
+                {
+                    Encode(leaves[first + k], encoded.Slice(k * 2 * HashSize, 2 * HashSize));
+                }
+
+                Span<byte> inner = stackalloc byte[4 * HashSize];
+                Keccak256x4.Hash(encoded, 2 * HashSize, inner);
+                Keccak256x4.Hash(inner, HashSize, leafHashes.AsSpan(first * HashSize, 4 * HashSize));
+                return;
+            }
+
+            for (var i = first; i < Math.Min(first + 4, leaves.Length); i++)
+            {
+                LeafHash(leaves[i], leafHashes.AsSpan(i * HashSize, HashSize));
+            }
+        });
+    }
+
+    // Nodes first..last of one level; four consecutive nodes have eight consecutive children.
+    private static void HashLevel(byte[] nodes, int first, int last)
+    {
+        var vectorized = Keccak256x4.IsAccelerated;
+        ForRange(0, (last - first + 4) / 4, group =>
+        {
+            var start = first + (group * 4);
+            if (vectorized && start + 3 <= last)
+            {
+                Span<byte> pairs = stackalloc byte[4 * 2 * HashSize];
+                for (var k = 0; k < 4; k++)
+                {
+                    var left = nodes.AsSpan(((2 * (start + k)) + 1) * HashSize, HashSize);
+                    var right = nodes.AsSpan(((2 * (start + k)) + 2) * HashSize, HashSize);
+                    var leftFirst = left.SequenceCompareTo(right) <= 0;
+                    (leftFirst ? left : right).CopyTo(pairs[(k * 2 * HashSize)..]);
+                    (leftFirst ? right : left).CopyTo(pairs[((k * 2 * HashSize) + HashSize)..]);
+                }
+
+                Keccak256x4.Hash(pairs, 2 * HashSize, nodes.AsSpan(start * HashSize, 4 * HashSize));
+                return;
+            }
+
+            for (var i = start; i <= Math.Min(start + 3, last); i++)
+            {
+                HashPair(nodes.AsSpan(((2 * i) + 1) * HashSize, HashSize), nodes.AsSpan(((2 * i) + 2) * HashSize, HashSize), nodes.AsSpan(i * HashSize, HashSize));
+            }
+        });
     }
 
     private static void ForRange(int fromInclusive, int toExclusive, Action<int> body)
