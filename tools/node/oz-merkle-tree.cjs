@@ -6,7 +6,8 @@
 //     out: [{ root, dump, proofs: [[hash, ...] per value] }, ...]   dump = JSON.stringify(tree.dump())
 //   node tools/node/oz-merkle-tree.cjs bench <in.json> <out.json>
 //     in:  [[address, amount], ...]
-//     out: { count, root, buildMs, proofsMs }   proofs: tree.getProof(i) for every value
+//     out: { count, root, buildMs, proofsMs, buildCpuMs, proofsCpuMs }   proofs: tree.getProof(i) for every value
+//     (CPU time too: on a shared machine wall time mostly measures the neighbours)
 'use strict';
 const fs = require('node:fs');
 const { StandardMerkleTree } = require('@openzeppelin/merkle-tree');
@@ -28,15 +29,20 @@ if (mode === 'compare') {
   fs.writeFileSync(output, JSON.stringify(results));
 } else {
   const started = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const tree = StandardMerkleTree.of(data, encoding);
   const built = process.hrtime.bigint();
+  const cpuBuilt = process.cpuUsage(cpuStart);
   let proofHashes = 0;
   for (let i = 0; i < data.length; i++) {
     proofHashes += tree.getProof(i).length;
   }
   const proved = process.hrtime.bigint();
+  const cpuAll = process.cpuUsage(cpuStart);
   const ms = ns => Number(ns) / 1e6;
+  const cpuMs = usage => (usage.user + usage.system) / 1e3;
   fs.writeFileSync(output, JSON.stringify({
     count: data.length, root: tree.root, proofHashes, buildMs: ms(built - started), proofsMs: ms(proved - built),
+    buildCpuMs: cpuMs(cpuBuilt), proofsCpuMs: cpuMs(cpuAll) - cpuMs(cpuBuilt),
   }));
 }

@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using CityFn.Core.Ethereum;
 
 namespace CityFn.Core.Merkle;
@@ -17,6 +20,9 @@ namespace CityFn.Core.Merkle;
 /// </remarks>
 public sealed partial class StandardMerkleTree
 {
+    /// <summary>Receives one proof as consecutive 32-byte hashes; the span is reused for the next proof.</summary>
+    public delegate void ProofVisitor(int valueIndex, ReadOnlySpan<byte> proof);
+
     private const int HashSize = Keccak256.HashSize;
 
     // Below this many nodes a level is hashed on one thread: scheduling would cost more than it saves.
@@ -121,11 +127,40 @@ public sealed partial class StandardMerkleTree
     public int WriteProof(int valueIndex, Span<byte> destination)
     {
         CheckValueIndex(valueIndex);
+        return WriteProofOfNode(_treeIndexes[valueIndex], destination);
+    }
+
+    /// <summary>
+    /// Produces every proof, in tree order (neighbouring leaves share most of their path, so the nodes stay
+    /// in cache), into one reused buffer: no per-proof allocation even for millions of values.
+    /// </summary>
+    public void ForEachProof(ProofVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        var valueAtNode = new int[_nodes.Length / HashSize];
+        for (var i = 0; i < _treeIndexes.Length; i++)
+        {
+            valueAtNode[_treeIndexes[i]] = i;
+        }
+
+        var buffer = new byte[32 * HashSize];
+        for (var node = (_nodes.Length / HashSize) - 1; node >= _values.Length - 1; node--)
+        {
+            var written = WriteProofOfNode(node, buffer);
+            visitor(valueAtNode[node], buffer.AsSpan(0, written * HashSize));
+        }
+    }
+
+    // The sibling of every node on the way up. A tree of at most 2^31 nodes has paths of at most 31 hashes.
+    private int WriteProofOfNode(int treeIndex, Span<byte> destination)
+    {
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
         var written = 0;
-        for (var node = _treeIndexes[valueIndex]; node > 0; node = (node - 1) / 2)
+        for (var node = treeIndex; node > 0; node = (node - 1) / 2)
         {
             var sibling = (node % 2 == 1) ? node + 1 : node - 1;
-            _nodes.AsSpan(sibling * HashSize, HashSize).CopyTo(destination[(written * HashSize)..]);
+            var target = destination.Slice(written * HashSize, HashSize);
+            Unsafe.WriteUnaligned(ref MemoryMarshal.GetReference(target), Unsafe.ReadUnaligned<Vector256<byte>>(ref Unsafe.Add(ref nodes, sibling * HashSize)));
             written++;
         }
 

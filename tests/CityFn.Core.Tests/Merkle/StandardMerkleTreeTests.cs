@@ -156,6 +156,21 @@ public sealed class StandardMerkleTreeTests(OzReferenceTrees reference) : IClass
         Assert.True(StandardMerkleTree.Verify(tree.Root, tree.Values[69], buffer.AsSpan(0, written * 32)));
     }
 
+    [Theory]
+    [InlineData("size 70")]
+    [InlineData("identical pairs")]
+    public void ForEachProof_visits_every_value_once_with_its_proof(string name)
+    {
+        var tree = StandardMerkleTree.Of(reference[name].Leaves);
+        var visited = new Dictionary<int, string[]>();
+
+        tree.ForEachProof((valueIndex, proof) => visited.Add(
+            valueIndex,
+            [.. Enumerable.Range(0, proof.Length / 32).Select(i => "0x" + Convert.ToHexStringLower(proof.Slice(i * 32, 32)))]));
+
+        Assert.Equal(reference[name].Proofs, Enumerable.Range(0, tree.Count).Select(i => visited[i]));
+    }
+
     private static IEnumerable<string> Mismatches(ReferenceCase expected)
     {
         var tree = StandardMerkleTree.Of(expected.Leaves);
