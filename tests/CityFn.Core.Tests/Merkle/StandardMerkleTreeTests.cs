@@ -164,9 +164,11 @@ public sealed class StandardMerkleTreeTests(OzReferenceTrees reference) : IClass
         var tree = StandardMerkleTree.Of(reference[name].Leaves);
         var visited = new Dictionary<int, string[]>();
 
-        tree.ForEachProof((valueIndex, proof) => visited.Add(
-            valueIndex,
-            [.. Enumerable.Range(0, proof.Length / 32).Select(i => "0x" + Convert.ToHexStringLower(proof.Slice(i * 32, 32)))]));
+        tree.ForEachProof((valueIndex, proof) =>
+        {
+            var bytes = proof.ToArray();
+            visited.Add(valueIndex, [.. bytes.Chunk(32).Select(hash => "0x" + Convert.ToHexStringLower(hash))]);
+        });
 
         Assert.Equal(reference[name].Proofs, Enumerable.Range(0, tree.Count).Select(i => visited[i]));
     }
