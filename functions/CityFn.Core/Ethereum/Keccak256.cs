@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace CityFn.Core.Ethereum;
 
@@ -72,7 +73,9 @@ public static class Keccak256
         Permute(state);
     }
 
-    // Keccak-f[1600]; generated unrolled round (theta, rho+pi, chi, iota) over 25 locals.
+    // Keccak-f[1600]; generated unrolled round (theta, rho+pi, chi, iota) over 25 locals. Fully optimized
+    // from the first call: tier-0 code of this method is several times slower, and a settlement runs it cold.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Permute(Span<ulong> state)
     {
         var a00 = state[0]; var a01 = state[1]; var a02 = state[2]; var a03 = state[3]; var a04 = state[4];

@@ -28,6 +28,7 @@ public static class Keccak256x4
     /// Hashes four inputs of <paramref name="length"/> bytes each (32 or 64: one Keccak block, whole lanes),
     /// stored one after the other in <paramref name="inputs"/>, into four 32-byte hashes in <paramref name="outputs"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Hash(ReadOnlySpan<byte> inputs, int length, Span<byte> outputs)
     {
         if (length is not (32 or 64) || inputs.Length < 4 * length || outputs.Length < 4 * Keccak256.HashSize)

@@ -39,11 +39,12 @@ public static class BenchCommands
 
             var values = MerkleBenchmark.Values(leaves, parseResult.GetValue(seedOption));
             var csharp = MerkleBenchmark.RunCSharp(values, parseResult.GetValue(verifyOption));
-            var table = new Table().AddColumns("implementation", "leaves", "build", "all proofs", "build + proofs", "CPU time", "leaves/s");
-            AddRow(table, $"C# ({Environment.ProcessorCount} cores)", csharp.Leaves, csharp.Build, csharp.AllProofs, csharp.Cpu);
+            var table = new Table().AddColumns("implementation", "leaves", "build", "all proofs", "total", "CPU time", "leaves/s");
+            console.MarkupLineInterpolated($"JS library: @openzeppelin/merkle-tree; wall and CPU seconds (CPU time is the fairer figure on a shared machine).");
+            AddRow(table, $"C#, {Environment.ProcessorCount} cores", csharp.Leaves, csharp.Build, csharp.AllProofs, csharp.Cpu);
             if (csharp.VerifyAll > TimeSpan.Zero)
             {
-                table.AddRow("C# verify every proof", Count(csharp.Leaves), "", Seconds(csharp.VerifyAll), "", "", "");
+                table.AddRow("C# verify all", Count(csharp.Leaves), "", Seconds(csharp.VerifyAll), "", "", "");
             }
 
             if (parseResult.GetValue(compareOption))
@@ -51,11 +52,11 @@ public static class BenchCommands
                 var nodeLeaves = Math.Min(parseResult.GetValue(nodeLeavesOption) ?? leaves, leaves);
                 var nodeValues = values[..nodeLeaves];
                 var node = await MerkleBenchmark.RunNodeAsync(nodeValues, cancellationToken);
-                AddRow(table, "@openzeppelin/merkle-tree (node)", node.Leaves, node.Build, node.AllProofs, node.Cpu);
+                AddRow(table, "JS library (node)", node.Leaves, node.Build, node.AllProofs, node.Cpu);
                 var sameSize = nodeLeaves == leaves ? csharp : MerkleBenchmark.RunCSharp(nodeValues, verify: false);
                 if (nodeLeaves != leaves)
                 {
-                    AddRow(table, "C# on the node's values", sameSize.Leaves, sameSize.Build, sameSize.AllProofs, sameSize.Cpu);
+                    AddRow(table, "C#, same values", sameSize.Leaves, sameSize.Build, sameSize.AllProofs, sameSize.Cpu);
                 }
 
                 console.Write(table);
