@@ -10,6 +10,8 @@ public sealed class CliAppTests
         Assert.Equal(0, exitCode);
         Assert.Contains("dev", output, StringComparison.Ordinal);
         Assert.Contains("health", output, StringComparison.Ordinal);
+        Assert.Contains("rewards", output, StringComparison.Ordinal);
+        Assert.Contains("bench", output, StringComparison.Ordinal);
         Assert.Contains("Run Azurite and a local Hardhat chain", output, StringComparison.Ordinal);
     }
 
