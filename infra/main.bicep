@@ -40,6 +40,16 @@ param chainId int = 11155111
 @description('Name of the Key Vault secret that holds the settlement key. The operator sets its value; the template never does.')
 param settlementKeySecretName string = 'settlement-key'
 
+@minValue(0)
+@maxValue(10000)
+@description('Rewards policy: share of each epoch pool for data contributors, in basis points (compute gets the rest).')
+param rewardsDataShareBasisPoints int = 7000
+
+@minValue(1)
+@maxValue(1000)
+@description('Rewards policy: how many devices of one location cell earn.')
+param rewardsMaxEarningDevicesPerCell int = 3
+
 @minValue(40)
 @maxValue(1000)
 @description('Flex Consumption: most instances the app scales out to.')
@@ -207,6 +217,8 @@ module functionApp 'modules/functionapp.bicep' = {
       Chain__ChainId: string(chainId)
       Chain__KeyVaultUri: keyVault.outputs.uri
       Chain__SettlementKeySecretName: settlementKeySecretName
+      Rewards__DataShareBasisPoints: string(rewardsDataShareBasisPoints)
+      Rewards__MaxEarningDevicesPerCell: string(rewardsMaxEarningDevicesPerCell)
     }
   }
   // The identity comes from the access module, so the app's data-plane roles exist before it starts.
