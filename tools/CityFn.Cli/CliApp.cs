@@ -13,6 +13,7 @@ public static class CliApp
             "cityfn: run and operate CityFn locally (smart-city analytics on Azure Functions, ONNX edge hosts and on-chain rewards).");
         root.Subcommands.Add(DevCommands.Build(console));
         root.Subcommands.Add(HealthCommand.Build(console));
+        root.Subcommands.Add(Bench.BenchCommands.Build(console));
         return root;
     }
 

@@ -72,7 +72,7 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
         }
 
         var message = verdict.Message!;
-        var hash = Keccak256.Hash(body);
+        var hash = verdict.BodyHash!;
         if (seen.TryGetValue((message.Device, message.Sequence), out var earlier))
         {
             var duplicate = earlier.AsSpan().SequenceEqual(hash);

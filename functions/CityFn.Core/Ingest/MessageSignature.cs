@@ -20,9 +20,17 @@ public static class MessageSignature
     /// <summary>The 32-byte digest the device signs for <paramref name="body"/>.</summary>
     public static void Digest(ReadOnlySpan<byte> body, Span<byte> digest)
     {
+        Span<byte> bodyHash = stackalloc byte[Keccak256.HashSize];
+        Keccak256.Hash(body, bodyHash);
+        DigestOfHash(bodyHash, digest);
+    }
+
+    /// <summary>The digest from an already computed keccak256(body).</summary>
+    public static void DigestOfHash(ReadOnlySpan<byte> bodyHash, Span<byte> digest)
+    {
         Span<byte> prefixed = stackalloc byte[Prefix.Length + Keccak256.HashSize];
         Prefix.CopyTo(prefixed);
-        Keccak256.Hash(body, prefixed[Prefix.Length..]);
+        bodyHash.CopyTo(prefixed[Prefix.Length..]);
         Keccak256.Hash(prefixed, digest);
     }
 
@@ -45,6 +53,14 @@ public static class MessageSignature
     /// <summary>Recovers the signer's address (lowercase 0x-hex) or returns false for a signature that recovers no key.</summary>
     public static bool TryRecoverSigner(ReadOnlySpan<byte> body, ReadOnlySpan<byte> signature, [NotNullWhen(true)] out string? address)
     {
+        Span<byte> bodyHash = stackalloc byte[Keccak256.HashSize];
+        Keccak256.Hash(body, bodyHash);
+        return TryRecoverSignerOfHash(bodyHash, signature, out address);
+    }
+
+    /// <summary>As <see cref="TryRecoverSigner"/>, from an already computed keccak256(body).</summary>
+    public static bool TryRecoverSignerOfHash(ReadOnlySpan<byte> bodyHash, ReadOnlySpan<byte> signature, [NotNullWhen(true)] out string? address)
+    {
         address = null;
         if (signature.Length != Length)
         {
@@ -59,7 +75,7 @@ public static class MessageSignature
         }
 
         Span<byte> digest = stackalloc byte[Keccak256.HashSize];
-        Digest(body, digest);
+        DigestOfHash(bodyHash, digest);
         if (!SecpRecoverableECDSASignature.TryCreateFromCompact(signature[..64], recoveryId, out var recoverable)
             || !ECPubKey.TryRecover(Context.Instance, recoverable, digest, out var publicKey))
         {

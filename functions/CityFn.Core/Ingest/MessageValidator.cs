@@ -29,7 +29,8 @@ public sealed class MessageValidator(IDeviceDirectory devices, IngestOptions opt
             return MessageVerdict.Reject(device, RejectReason.BadSignature, "\"sig\" must be 65 bytes as 130 hex digits (0x optional)");
         }
 
-        if (!MessageSignature.TryRecoverSigner(body, signature, out var signer))
+        var bodyHash = Keccak256.Hash(body);
+        if (!MessageSignature.TryRecoverSignerOfHash(bodyHash, signature, out var signer))
         {
             return MessageVerdict.Reject(device, RejectReason.BadSignature, "the signature recovers no public key");
         }
@@ -67,7 +68,7 @@ public sealed class MessageValidator(IDeviceDirectory devices, IngestOptions opt
             return MessageVerdict.Reject(device, RejectReason.ValueOutOfRange, problem);
         }
 
-        return MessageVerdict.Accept(message, registration);
+        return MessageVerdict.Accept(message, registration, bodyHash);
     }
 
     private static string? OutOfRange(DeviceMessage message)
@@ -109,12 +110,13 @@ public sealed class MessageValidator(IDeviceDirectory devices, IngestOptions opt
 }
 
 /// <summary>The outcome for one event: an accepted message with its registration, or a reason and detail.</summary>
-public sealed record MessageVerdict(DeviceMessage? Message, DeviceRegistration? Registration, string? Device, RejectReason? Reason, string? Detail)
+public sealed record MessageVerdict(
+    DeviceMessage? Message, DeviceRegistration? Registration, byte[]? BodyHash, string? Device, RejectReason? Reason, string? Detail)
 {
     public bool Accepted => Message is not null;
 
-    public static MessageVerdict Accept(DeviceMessage message, DeviceRegistration registration) =>
-        new(message, registration, message.Device, null, null);
+    public static MessageVerdict Accept(DeviceMessage message, DeviceRegistration registration, byte[] bodyHash) =>
+        new(message, registration, bodyHash, message.Device, null, null);
 
-    public static MessageVerdict Reject(string? device, RejectReason reason, string detail) => new(null, null, device, reason, detail);
+    public static MessageVerdict Reject(string? device, RejectReason reason, string detail) => new(null, null, null, device, reason, detail);
 }
