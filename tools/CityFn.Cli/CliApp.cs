@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(DevCommands.Build(console));
         root.Subcommands.Add(HealthCommand.Build(console));
         root.Subcommands.Add(Bench.BenchCommands.Build(console));
+        root.Subcommands.Add(Ingest.IngestCommand.Build(console));
         return root;
     }
 
