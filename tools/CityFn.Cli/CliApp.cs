@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(HealthCommand.Build(console));
         root.Subcommands.Add(Bench.BenchCommands.Build(console));
         root.Subcommands.Add(Ingest.IngestCommand.Build(console));
+        root.Subcommands.Add(Devices.RegisterCommand.Build(console));
         return root;
     }
 
