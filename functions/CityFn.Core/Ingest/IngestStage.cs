@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -55,7 +56,9 @@ public sealed partial class IngestStage(
 
     /// <summary>
     /// A (device, seq) is claimed by the first event accepted with it. A claim by this same blob and event
-    /// (a re-run) keeps the message; another claim makes it a duplicate or a reused sequence.
+    /// (a re-run) keeps the message; another claim makes it a duplicate or a reused sequence. New claims are
+    /// inserted, never overwritten: when two files race for one claim, the insert that loses sees the
+    /// winner's claim and rejects its copy.
     /// </summary>
     private async Task SettleSequencesAsync(CaptureBatch batch, string blobName, CancellationToken cancellationToken)
     {
@@ -72,13 +75,13 @@ public sealed partial class IngestStage(
                 claims[claim.RowKey] = claim;
             }
 
-            var newClaims = new List<TableTransactionAction>();
+            var pending = new List<(AcceptedMessage Accepted, TableEntity Claim)>();
             foreach (var accepted in device)
             {
                 var key = SequenceKey(accepted.Message.Sequence);
                 if (!claims.TryGetValue(key, out var claim))
                 {
-                    newClaims.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(device.Key, key)
+                    pending.Add((accepted, new TableEntity(device.Key, key)
                     {
                         ["Source"] = blobName,
                         ["EventSequenceNumber"] = accepted.EventSequenceNumber,
@@ -86,24 +89,38 @@ public sealed partial class IngestStage(
                     }));
                     keep.Add(accepted);
                 }
-                else if (claim.GetString("Source") == blobName && claim.GetInt64("EventSequenceNumber") == accepted.EventSequenceNumber)
+                else if (IsClaimOf(claim, blobName, accepted))
                 {
                     keep.Add(accepted);
                 }
                 else
                 {
-                    var same = claim.GetString("BodyHash") == Convert.ToHexStringLower(accepted.BodyHash);
-                    batch.Rejected.Add(new RejectedMessage(
-                        blobName, accepted.EventSequenceNumber, accepted.Offset, device.Key,
-                        RejectReasons.Code(same ? RejectReason.DuplicateMessage : RejectReason.SequenceReused),
-                        $"seq {accepted.Message.Sequence} was already accepted from {claim.GetString("Source")} event {claim.GetInt64("EventSequenceNumber")}",
-                        accepted.EnqueuedTime, Convert.ToBase64String(accepted.Body)));
+                    batch.Rejected.Add(ClaimedElsewhere(blobName, accepted, claim));
                 }
             }
 
-            foreach (var chunk in newClaims.Chunk(100))
+            foreach (var chunk in pending.Chunk(100))
             {
-                await table.SubmitTransactionAsync(chunk, cancellationToken);
+                try
+                {
+                    await table.SubmitTransactionAsync(
+                        chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Add, p.Claim)), cancellationToken);
+                }
+                catch (TableTransactionFailedException)
+                {
+                    // Another file claimed one of these since the query: settle them one by one.
+                    foreach (var (accepted, entity) in chunk)
+                    {
+                        var winner = await TryClaimAsync(table, entity, cancellationToken);
+                        if (winner is null || IsClaimOf(winner, blobName, accepted))
+                        {
+                            continue;
+                        }
+
+                        keep.Remove(accepted);
+                        batch.Rejected.Add(ClaimedElsewhere(blobName, accepted, winner));
+                    }
+                }
             }
         }
 
@@ -114,6 +131,33 @@ public sealed partial class IngestStage(
             batch.Aggregates.Clear();
             keep.ForEach(a => batch.Aggregates.Add(a.Message));
         }
+    }
+
+    /// <summary>Inserts the claim; returns null when it was inserted, else the claim that was there first.</summary>
+    private static async Task<TableEntity?> TryClaimAsync(TableClient table, TableEntity claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.AddEntityAsync(claim, cancellationToken);
+            return null;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 409)
+        {
+            return (await table.GetEntityAsync<TableEntity>(claim.PartitionKey, claim.RowKey, cancellationToken: cancellationToken)).Value;
+        }
+    }
+
+    private static bool IsClaimOf(TableEntity claim, string blobName, AcceptedMessage accepted) =>
+        claim.GetString("Source") == blobName && claim.GetInt64("EventSequenceNumber") == accepted.EventSequenceNumber;
+
+    private static RejectedMessage ClaimedElsewhere(string blobName, AcceptedMessage accepted, TableEntity claim)
+    {
+        var same = claim.GetString("BodyHash") == Convert.ToHexStringLower(accepted.BodyHash);
+        return new RejectedMessage(
+            blobName, accepted.EventSequenceNumber, accepted.Offset, accepted.Message.Device,
+            RejectReasons.Code(same ? RejectReason.DuplicateMessage : RejectReason.SequenceReused),
+            $"seq {accepted.Message.Sequence} was already accepted from {claim.GetString("Source")} event {claim.GetInt64("EventSequenceNumber")}",
+            accepted.EnqueuedTime, Convert.ToBase64String(accepted.Body));
     }
 
     private async Task<string?> WriteReadingsAsync(CaptureBatch batch, string blobName, string sourceId, CancellationToken cancellationToken)

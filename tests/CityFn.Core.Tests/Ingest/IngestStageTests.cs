@@ -132,6 +132,21 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_files_with_the_same_message_ingested_at_once_accept_it_exactly_once()
+    {
+        var shared = Enumerable.Range(800, 40).Select(i => TestMessages.Message(_traffic, sequence: i, samples: 5)).ToList();
+        var left = await UploadAsync(shared.Select((m, i) => TestMessages.SignedEvent(_traffic, m, i)), second: 40);
+        var right = await UploadAsync(shared.Select((m, i) => TestMessages.SignedEvent(_traffic, m, 100 + i)), second: 41);
+
+        var results = await Task.WhenAll(
+            Stage().IngestBlobAsync(IngestStorage.CaptureContainer, left),
+            Stage().IngestBlobAsync(IngestStorage.CaptureContainer, right));
+
+        Assert.Equal(40, results.Sum(r => r.Accepted));
+        Assert.Equal(40, results.Sum(r => r.Rejected.GetValueOrDefault("duplicate_message")));
+    }
+
+    [Fact]
     public async Task Minute_buckets_merge_partials_from_files_processed_out_of_order()
     {
         var start = TestMessages.Enqueued.AddMinutes(-2);
