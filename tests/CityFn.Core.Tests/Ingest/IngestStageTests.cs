@@ -56,6 +56,18 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("NL-AMS-A10-042", row.Segment);
         Assert.Null(row.LaeqDba);
 
+        var contributions = new List<TableEntity>();
+        await foreach (var e in _tables.GetTableClient(IngestStorage.ContributionsTable).QueryAsync<TableEntity>(e => e.RowKey.CompareTo(_traffic.Address) >= 0 && e.RowKey.CompareTo(_traffic.Address + "~") < 0))
+        {
+            contributions.Add(e);
+        }
+
+        var contribution = Assert.Single(contributions);
+        Assert.Equal((TestMessages.Enqueued.UtcTicks / TimeSpan.TicksPerHour).ToString("D12", System.Globalization.CultureInfo.InvariantCulture), contribution.PartitionKey);
+        Assert.Equal(20 * 30, contribution.GetInt64("AcceptedReadings"));
+        Assert.Equal(3600, contribution.GetInt64("ExpectedReadings"));
+        Assert.Equal("0x00000000000000000000000000000000000000aa", contribution.GetString("Owner"));
+
         var jobs = await ReceiveJobsAsync();
         var trafficJob = Assert.Single(jobs, j => j.Kind == "traffic" && j.Source == blobName);
         Assert.Equal(20 * 30, trafficJob.Readings);
