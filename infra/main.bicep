@@ -217,6 +217,12 @@ module functionApp 'modules/functionapp.bicep' = {
       Chain__ChainId: string(chainId)
       Chain__KeyVaultUri: keyVault.outputs.uri
       Chain__SettlementKeySecretName: settlementKeySecretName
+      // Device registrations are EIP-712 signed for the settlement chain.
+      Devices__ChainId: string(chainId)
+      // Ingest time window around each event's enqueued time, and the rewards epoch length.
+      Ingest__MaxAhead: '00:02:00'
+      Ingest__MaxBehind: '06:00:00'
+      Ingest__EpochLength: '01:00:00'
       Rewards__DataShareBasisPoints: string(rewardsDataShareBasisPoints)
       Rewards__MaxEarningDevicesPerCell: string(rewardsMaxEarningDevicesPerCell)
     }

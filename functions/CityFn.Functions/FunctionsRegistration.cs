@@ -1,4 +1,5 @@
 using CityFn.Core.Health;
+using CityFn.Core.Ingest;
 using CityFn.Core.Storage;
 using CityFn.Functions.Middleware;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +18,7 @@ public static class FunctionsRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCityFnStorage(builder.Configuration);
         builder.Services.AddSingleton<StorageHealthProbe>();
+        builder.Services.AddCityFnIngest();
         return builder;
     }
 }

@@ -14,6 +14,8 @@ public static class CliApp
         root.Subcommands.Add(DevCommands.Build(console));
         root.Subcommands.Add(HealthCommand.Build(console));
         root.Subcommands.Add(Rewards.RewardsCommands.Build(console));
+        root.Subcommands.Add(Ingest.IngestCommand.Build(console));
+        root.Subcommands.Add(Devices.RegisterCommand.Build(console));
         root.Subcommands.Add(Bench.BenchCommands.Build(console));
         return root;
     }

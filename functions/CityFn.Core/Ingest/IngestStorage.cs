@@ -1,0 +1,26 @@
+namespace CityFn.Core.Ingest;
+
+/// <summary>Names of the containers, queue and tables the ingest stage uses.</summary>
+public static class IngestStorage
+{
+    public const string CaptureContainer = "capture";
+    public const string DeadLetterContainer = "deadletter";
+    public const string PoisonContainer = "poison";
+    public const string AnalyticsContainer = "analytics";
+    public const string ScoreJobsQueue = "score-jobs";
+
+    /// <summary>PK device, RK seq (19 digits): which event a device's sequence number was accepted from.</summary>
+    public const string SequencesTable = "IngestSequences";
+
+    /// <summary>PK device, RK minute|source: per-file partial minute aggregates.</summary>
+    public const string AggregatesTable = "IngestMinuteAggregates";
+
+    /// <summary>PK device, RK source|reason: rejected messages per device, reason and file.</summary>
+    public const string RejectsTable = "IngestRejects";
+
+    /// <summary>PK epoch number, RK device|source: accepted readings and rejects per device per epoch and file.</summary>
+    public const string ContributionsTable = "IngestContributions";
+
+    public static string ReadingsBlobName(string sourceId, DateTimeOffset hour) =>
+        $"readings/date={hour.UtcDateTime:yyyy-MM-dd}/hour={hour.UtcDateTime:HH}/{sourceId}.parquet";
+}

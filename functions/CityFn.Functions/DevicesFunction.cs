@@ -1,0 +1,60 @@
+using System.Text.Json;
+using CityFn.Core.Devices;
+using CityFn.Core.Ingest;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CityFn.Functions;
+
+/// <summary>POST /api/devices registers a device to an owner; GET /api/devices/{address} shows the registration.</summary>
+public sealed class DevicesFunction(DeviceRegistrationService registrations, DeviceRegistryStore store)
+{
+    [Function("RegisterDevice")]
+    public async Task<IActionResult> Register(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        DeviceRegistrationRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync(request.Body, DeviceJsonContext.Default.DeviceRegistrationRequest, cancellationToken);
+        }
+        catch (JsonException exception)
+        {
+            return Json(new DeviceRegistrationResult(false, "malformed_registration", exception.Message, null), StatusCodes.Status400BadRequest);
+        }
+
+        if (body is null)
+        {
+            return Json(new DeviceRegistrationResult(false, "malformed_registration", "the body must be a JSON object", null), StatusCodes.Status400BadRequest);
+        }
+
+        var result = await registrations.RegisterAsync(body, cancellationToken);
+        var status = result.Stored ? StatusCodes.Status200OK
+            : result.Reason == "stale_nonce" ? StatusCodes.Status409Conflict
+            : StatusCodes.Status400BadRequest;
+        return Json(result, status);
+    }
+
+    [Function("GetDevice")]
+    public async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices/{address}")] HttpRequest request,
+        string address,
+        CancellationToken cancellationToken)
+    {
+        if (!DeviceAddress.TryNormalize(address, out var device))
+        {
+            return Json(new DeviceRegistrationResult(false, "malformed_registration", "the address must be 0x + 40 hex digits", null), StatusCodes.Status400BadRequest);
+        }
+
+        var registration = await store.FindAsync(device, cancellationToken);
+        return registration is null
+            ? new NotFoundResult()
+            : new JsonResult(DeviceRegistrationView.From(registration), DeviceJsonContext.Default.Options);
+    }
+
+    private static JsonResult Json(DeviceRegistrationResult result, int status) =>
+        new(result, DeviceJsonContext.Default.Options) { StatusCode = status };
+}
