@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using CityFn.Edge.Models;
 using CityFn.Edge.Telemetry;
 
@@ -14,7 +15,9 @@ public sealed class BatchingService : IHostedService, IAsyncDisposable
     public BatchingService(ModelRepository repository, EdgeMetrics metrics, ILogger<DynamicBatcher> logger)
     {
         ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(metrics);
         _batchers = repository.Models.ToDictionary(m => m, m => new DynamicBatcher(m, metrics, logger));
+        metrics.ObserveQueueDepth(() => _batchers.Values.Select(b => new Measurement<long>(b.Waiting, new KeyValuePair<string, object?>("model", b.Model.Name))));
     }
 
     public DynamicBatcher For(OnnxModel model) => _batchers[model];

@@ -9,7 +9,8 @@ namespace CityFn.Edge.Batching;
 /// Triton-style dynamic batching for one model: requests wait in a bounded queue; the batcher takes the
 /// oldest, then keeps adding queued requests until the batch holds <c>max_batch_size</c> rows or the oldest
 /// has waited <c>max_queue_delay_ms</c>, runs the model once on the concatenation along the batch
-/// dimension, and hands each caller exactly its rows. A full queue refuses new requests (HTTP 429).
+/// dimension, and hands each caller exactly its rows. The queue counts every request not yet run,
+/// including those gathered into the forming batch; when <c>max_queue_size</c> wait, new requests get HTTP 429.
 /// </summary>
 public sealed partial class DynamicBatcher : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
     private readonly long _maxDelayTicks;
     private readonly Task _loop;
     private volatile bool _stopping;
+    private int _waiting;
 
     public DynamicBatcher(OnnxModel model, EdgeMetrics metrics, ILogger logger)
     {
@@ -27,16 +29,15 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
         _model = model;
         _metrics = metrics;
         _logger = logger;
-        _queue = Channel.CreateBounded<InferenceWork>(new BoundedChannelOptions(model.Config.MaxQueueSize)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = Channel.CreateUnbounded<InferenceWork>(new UnboundedChannelOptions { SingleReader = true });
         _maxDelayTicks = (long)(model.Config.MaxQueueDelayMs * Stopwatch.Frequency / 1000);
         _loop = Task.Run(RunAsync);
     }
 
     public OnnxModel Model => _model;
+
+    /// <summary>Requests queued or gathered into the forming batch, not yet run.</summary>
+    public long Waiting => Volatile.Read(ref _waiting);
 
     public EnqueueOutcome TryEnqueue(InferenceWork work)
     {
@@ -45,7 +46,19 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
             return EnqueueOutcome.ShuttingDown;
         }
 
-        return _queue.Writer.TryWrite(work) ? EnqueueOutcome.Queued : EnqueueOutcome.QueueFull;
+        if (Interlocked.Increment(ref _waiting) > _model.Config.MaxQueueSize)
+        {
+            Interlocked.Decrement(ref _waiting);
+            return EnqueueOutcome.QueueFull;
+        }
+
+        if (!_queue.Writer.TryWrite(work))
+        {
+            Interlocked.Decrement(ref _waiting);
+            return EnqueueOutcome.ShuttingDown;
+        }
+
+        return EnqueueOutcome.Queued;
     }
 
     /// <summary>Stops taking requests and finishes every queued one before returning.</summary>
@@ -114,6 +127,7 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
 
     private void Execute(List<InferenceWork> batch, long rows)
     {
+        Interlocked.Add(ref _waiting, -batch.Count);
         var started = Stopwatch.GetTimestamp();
         foreach (var work in batch)
         {

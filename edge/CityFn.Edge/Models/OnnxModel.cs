@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
@@ -63,7 +64,8 @@ public sealed class OnnxModel : IDisposable
             InterOpNumThreads = 1,
         };
         var provider = CpuProvider;
-        if (device != ExecutionDevice.Cpu)
+        // Auto only tries CUDA where its runtime loads, sparing the log ONNX Runtime's loader error on CPU machines.
+        if (device == ExecutionDevice.Cuda || (device == ExecutionDevice.Auto && CudaRuntimePresent()))
         {
             try
             {
@@ -120,6 +122,18 @@ public sealed class OnnxModel : IDisposable
                 input?.Dispose();
             }
         }
+    }
+
+    /// <summary>Whether the CUDA 13 runtime that the GPU build of ONNX Runtime links against can be loaded here.</summary>
+    public static bool CudaRuntimePresent()
+    {
+        if (!NativeLibrary.TryLoad("libcudart.so.13", out var handle))
+        {
+            return false;
+        }
+
+        NativeLibrary.Free(handle);
+        return true;
     }
 
     public void Dispose()

@@ -6,7 +6,7 @@ namespace CityFn.Edge.Telemetry;
 /// The host's metrics (meter <c>CityFn.Edge</c>), exported at <c>/metrics</c> in Prometheus format as
 /// <c>cityfn_edge_requests_total</c>, <c>cityfn_edge_rows_total</c>, <c>cityfn_edge_batch_size</c> (rows per
 /// run), <c>cityfn_edge_batch_requests</c> (requests per run), <c>cityfn_edge_queue_time_seconds</c> and
-/// <c>cityfn_edge_compute_time_seconds</c>, each labelled with the model.
+/// <c>cityfn_edge_compute_time_seconds</c> and <c>cityfn_edge_queue_depth</c>, each labelled with the model.
 /// </summary>
 public sealed class EdgeMetrics : IDisposable
 {
@@ -36,6 +36,10 @@ public sealed class EdgeMetrics : IDisposable
         _queueTime = _meter.CreateHistogram("cityfn.edge.queue.time", unit: "s", description: "Time a request waited in the batching queue.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _computeTime = _meter.CreateHistogram("cityfn.edge.compute.time", unit: "s", description: "Time ONNX Runtime spent on each batch.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
     }
+
+    /// <summary>Publishes <c>cityfn_edge_queue_depth</c>: requests waiting per model, read at each scrape.</summary>
+    public void ObserveQueueDepth(Func<IEnumerable<Measurement<long>>> observe) =>
+        _meter.CreateObservableGauge("cityfn.edge.queue.depth", observe, description: "Requests waiting for a model run, by model.");
 
     public void RecordRequest(string model, string outcome) =>
         _requests.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("outcome", outcome));
