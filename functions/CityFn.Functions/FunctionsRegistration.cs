@@ -1,3 +1,4 @@
+using CityFn.Core.EdgeHosts;
 using CityFn.Core.Health;
 using CityFn.Core.Storage;
 using CityFn.Functions.Middleware;
@@ -17,6 +18,7 @@ public static class FunctionsRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCityFnStorage(builder.Configuration);
         builder.Services.AddSingleton<StorageHealthProbe>();
+        builder.Services.AddSingleton<EdgeHostRegistry>();
         return builder;
     }
 }
