@@ -33,10 +33,20 @@ public static class EdgeHost
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<EdgeHostOptions>().BindConfiguration(EdgeHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(EdgeHostOptions.Section).Get<EdgeHostOptions>() ?? new EdgeHostOptions();
-        if (options.Port is { } port)
+        // --port wins; an explicit --urls (ASP.NET's own setting) is honoured when no port is given.
+        if (options.Port is { } port || string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
-            builder.WebHost.UseUrls($"http://{options.Listen}:{port}");
+            builder.WebHost.UseUrls($"http://{options.Listen}:{options.Port ?? EdgeHostOptions.DefaultPort}");
         }
+
+        // Structured logs: one JSON object per event, also when the host runs inside `cityfn edge serve`
+        // (whose working directory has no appsettings.json).
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -8,11 +8,13 @@ public sealed class EdgeHostOptions
 {
     public const string Section = "Edge";
 
+    public const int DefaultPort = 8001;
+
     /// <summary>The model repository folder (<c>--models</c>).</summary>
     [Required]
     public string Models { get; set; } = "models";
 
-    /// <summary>The port to listen on (<c>--port</c>); the listen address is <see cref="Listen"/>.</summary>
+    /// <summary>The port to listen on (<c>--port</c>, default 8001); the listen address is <see cref="Listen"/>.</summary>
     [Range(0, 65535)]
     public int? Port { get; set; }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CityFn.Cli.Dev;
+using CityFn.Cli.Edge;
 using Spectre.Console;
 
 namespace CityFn.Cli;
@@ -13,6 +14,8 @@ public static class CliApp
             "cityfn: run and operate CityFn locally (smart-city analytics on Azure Functions, ONNX edge hosts and on-chain rewards).");
         root.Subcommands.Add(DevCommands.Build(console));
         root.Subcommands.Add(HealthCommand.Build(console));
+        root.Subcommands.Add(EdgeCommands.Build(console));
+        root.Subcommands.Add(new Command("bench", "Benchmarks against the performance targets of DESIGN.md.") { EdgeBenchCommand.Build(console) });
         return root;
     }
 
