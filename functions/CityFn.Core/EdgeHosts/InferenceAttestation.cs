@@ -23,12 +23,12 @@ public static class InferenceAttestation
 
     private static byte[] HashTensors(IReadOnlyList<ReadOnlyMemory<byte>> tensors)
     {
-        var parts = new byte[tensors.Count][];
-        for (var i = 0; i < tensors.Count; i++)
+        var hasher = new Keccak256();
+        foreach (var tensor in tensors)
         {
-            parts[i] = tensors[i].ToArray();
+            hasher.Append(tensor.Span);
         }
 
-        return Keccak256.HashConcatenation(parts);
+        return hasher.Finish();
     }
 }
