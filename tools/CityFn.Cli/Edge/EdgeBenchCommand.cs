@@ -32,7 +32,7 @@ public static class EdgeBenchCommand
                 console.MarkupLine("[yellow]No CUDA here: CPU only.[/]");
             }
 
-            var table = new Table().AddColumns("concurrency", "batch", "requests", "rows/s", "p50 ms", "p90 ms", "p99 ms", "in-process rows/s", "HTTP / in-process", "errors");
+            var table = new Table().AddColumns("conc", "batch", "req", "rows/s", "p50 ms", "p90 ms", "p99 ms", "in-proc rows/s", "ratio", "err");
             foreach (var cell in cells)
             {
                 var baseline = inProcess[cell.Batch];
@@ -50,6 +50,7 @@ public static class EdgeBenchCommand
             }
 
             console.Write(table);
+            console.MarkupLine("ratio = HTTP rows/s / in-process rows/s (one caller, same model, same ONNX Runtime build and session options).");
             return cells.Any(c => c.Failures > 0) ? CliAction.NotOk : CliAction.Ok;
         });
         return command;
