@@ -40,7 +40,7 @@ public sealed class EdgeCommandsTests
         var (exitCode, output) = await CliRun.InvokeAsync("bench", "edge", "--seconds", "0.2", "--concurrency", "2", "--batch", "4");
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains("in-proc rows/s", output, StringComparison.Ordinal);
+        Assert.Contains("in-proc", output, StringComparison.Ordinal);
         Assert.Contains("p99 ms", output, StringComparison.Ordinal);
         Assert.Contains("CPUExecutionProvider", output, StringComparison.Ordinal);
     }

@@ -32,7 +32,7 @@ public static class EdgeBenchCommand
                 console.MarkupLine("[yellow]No CUDA here: CPU only.[/]");
             }
 
-            var table = new Table().AddColumns("conc", "batch", "req", "rows/s", "p50 ms", "p90 ms", "p99 ms", "in-proc rows/s", "ratio", "err");
+            var table = new Table().AddColumns("conc", "batch", "req", "rows/s", "p50 ms", "p90 ms", "p99 ms", "in-proc", "ratio", "err");
             foreach (var cell in cells)
             {
                 var baseline = inProcess[cell.Batch];
@@ -40,19 +40,27 @@ public static class EdgeBenchCommand
                     cell.Concurrency.ToString(CultureInfo.InvariantCulture),
                     cell.Batch.ToString(CultureInfo.InvariantCulture),
                     cell.Requests.ToString(CultureInfo.InvariantCulture),
-                    cell.RowsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                    Rate(cell.RowsPerSecond),
                     cell.P50Ms.ToString("F2", CultureInfo.InvariantCulture),
                     cell.P90Ms.ToString("F2", CultureInfo.InvariantCulture),
                     cell.P99Ms.ToString("F2", CultureInfo.InvariantCulture),
-                    baseline.ToString("N0", CultureInfo.InvariantCulture),
+                    Rate(baseline),
                     (cell.RowsPerSecond / baseline).ToString("F2", CultureInfo.InvariantCulture),
                     cell.Failures.ToString(CultureInfo.InvariantCulture));
             }
 
             console.Write(table);
-            console.MarkupLine("ratio = HTTP rows/s / in-process rows/s (one caller, same model, same ONNX Runtime build and session options).");
+            console.MarkupLine("in-proc = in-process ONNX Runtime rows/s; ratio = HTTP rows/s / in-proc (one caller, same model, same ONNX Runtime build and session options).");
             return cells.Any(c => c.Failures > 0) ? CliAction.NotOk : CliAction.Ok;
         });
         return command;
     }
+
+    /// <summary>Rows per second in k/M so that the table fits an 80-column terminal.</summary>
+    private static string Rate(double rowsPerSecond) => rowsPerSecond switch
+    {
+        >= 1e6 => (rowsPerSecond / 1e6).ToString("F2", CultureInfo.InvariantCulture) + "M",
+        >= 1e3 => (rowsPerSecond / 1e3).ToString("F1", CultureInfo.InvariantCulture) + "k",
+        _ => rowsPerSecond.ToString("F0", CultureInfo.InvariantCulture),
+    };
 }
