@@ -1,6 +1,10 @@
+using System.Text.Json;
 using CityFn.Core.EdgeHosts;
 using CityFn.Core.Storage;
 using CityFn.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace CityFn.Edge.Tests.Registration;
 
@@ -20,6 +24,38 @@ public sealed class EdgeRegistrationServiceTests(AzuriteFixture azurite)
         Assert.Equal(new[] { EdgeServer.Mlp, EdgeServer.Coalescing, EdgeServer.TinyQueue }.Order(StringComparer.Ordinal), host.Models);
         Assert.Equal("active", host.Status);
         Assert.Equal(256 + 256 + 2, host.Capacity);
+    }
+
+    [Fact]
+    public async Task With_a_registry_url_the_host_posts_a_signed_registration_the_registry_stage_accepts()
+    {
+        // The Functions host cannot run here, so the registry stage is served behind the same route by a
+        // bare web app; EdgeHostsFunction's own tests cover the function's binding of this body.
+        var registry = EdgeHostRegistry.Create(StorageConnection.FromConnectionString(azurite.ConnectionString), TimeProvider.System);
+        var port = CityFn.LocalDev.FreePorts.Pick(1)[0];
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var functions = builder.Build();
+        functions.MapPost("/api/edge-hosts", async (HttpContext context) =>
+        {
+            var signed = await JsonSerializer.DeserializeAsync(context.Request.Body, EdgeHostsJsonContext.Default.SignedEdgeHostRegistration);
+            var result = await registry.RegisterAsync(signed!);
+            context.Response.StatusCode = result.Accepted ? 200 : 401;
+        });
+        await functions.StartAsync();
+        try
+        {
+            await using var server = await EdgeServer.StartAsync(["--register", "--registry-url", $"http://127.0.0.1:{port}/api/edge-hosts"]);
+
+            var host = await WaitForHostAsync(registry, server.Key.Address);
+
+            Assert.Equal("active", host.Status);
+            Assert.Equal(server.BaseUri.ToString().TrimEnd('/'), host.Url);
+        }
+        finally
+        {
+            await functions.StopAsync();
+        }
     }
 
     private static async Task<EdgeHostRecord> WaitForHostAsync(EdgeHostRegistry registry, string address)
