@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using CityFn.Core.EdgeHosts;
 using CityFn.Edge.Batching;
 using CityFn.Edge.Models;
@@ -50,7 +51,8 @@ public static class EdgeHost
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<EdgeMetrics>();
+        var meterName = EdgeMetrics.ReserveMeterName();
+        builder.Services.AddSingleton(sp => new EdgeMetrics(sp.GetRequiredService<IMeterFactory>(), meterName));
         builder.Services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<EdgeHostOptions>>().Value;
@@ -62,7 +64,7 @@ public static class EdgeHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BatchingService>());
         builder.Services.AddHostedService<EdgeRegistrationService>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(EdgeMetrics.MeterName)
+            .AddMeter(meterName)
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         return builder;
     }

@@ -25,16 +25,30 @@ public sealed class EdgeMetrics : IDisposable
     private readonly Histogram<double> _queueTime;
     private readonly Histogram<double> _computeTime;
 
-    public EdgeMetrics(IMeterFactory meterFactory)
+    private static int _hostsInProcess;
+
+    public EdgeMetrics(IMeterFactory meterFactory, string meterName = MeterName)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _meter = meterFactory.Create(MeterName);
+        _meter = meterFactory.Create(meterName);
         _requests = _meter.CreateCounter<long>("cityfn.edge.requests", description: "Inference requests by model and outcome (ok, bad_request, not_found, queue_full, unavailable, error).");
         _rows = _meter.CreateCounter<long>("cityfn.edge.rows", description: "Rows scored, by model.");
         _batchSize = _meter.CreateHistogram("cityfn.edge.batch.size", description: "Rows in each model run after dynamic batching.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CountBuckets });
         _batchRequests = _meter.CreateHistogram("cityfn.edge.batch.requests", description: "Requests coalesced into each model run.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CountBuckets });
         _queueTime = _meter.CreateHistogram("cityfn.edge.queue.time", unit: "s", description: "Time a request waited in the batching queue.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _computeTime = _meter.CreateHistogram("cityfn.edge.compute.time", unit: "s", description: "Time ONNX Runtime spent on each batch.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+    }
+
+    /// <summary>
+    /// The meter name for the next host in this process: <see cref="MeterName"/> for the first, then
+    /// <c>CityFn.Edge.2</c>, <c>.3</c>, … OpenTelemetry selects meters by name across the whole process, so
+    /// two hosts in one process (tests, the benchmark) sharing a name would export, and on disposal remove,
+    /// each other's series.
+    /// </summary>
+    public static string ReserveMeterName()
+    {
+        var index = Interlocked.Increment(ref _hostsInProcess);
+        return index == 1 ? MeterName : $"{MeterName}.{index}";
     }
 
     /// <summary>Publishes <c>cityfn_edge_queue_depth</c>: requests waiting per model, read at each scrape.</summary>
