@@ -40,7 +40,7 @@ public sealed class EdgeServer : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseUri };
 
-    public static async Task<EdgeServer> StartAsync(IEnumerable<string>? extraArgs = null, int tinyQueueDelayMs = 500)
+    public static async Task<EdgeServer> StartAsync(IEnumerable<string>? extraArgs = null, int tinyQueueDelayMs = 1000)
     {
         var folder = Directory.CreateTempSubdirectory("cityfn-edge-test-").FullName;
         var models = Path.Combine(folder, "models");
@@ -63,9 +63,17 @@ public sealed class EdgeServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs ?? [],
         ];
-        var app = EdgeHost.Build(args);
-        await app.StartAsync();
-        return new EdgeServer(folder, app, new Uri($"http://127.0.0.1:{port}"), key);
+        try
+        {
+            var app = EdgeHost.Build(args);
+            await app.StartAsync();
+            return new EdgeServer(folder, app, new Uri($"http://127.0.0.1:{port}"), key);
+        }
+        catch
+        {
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

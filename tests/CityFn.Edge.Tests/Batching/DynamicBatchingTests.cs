@@ -44,7 +44,7 @@ public sealed partial class DynamicBatchingTests(EdgeServerFixture fixture)
         using var http = fixture.Server.CreateClient();
         var uri = new Uri($"/v2/models/{EdgeServer.TinyQueue}/infer", UriKind.Relative);
 
-        // The model queues at most 2 requests and waits 500 ms for more rows: the third caller finds it full.
+        // The model queues at most 2 requests and waits 1 s for more rows: the third caller finds it full.
         var first = http.PostAsync(uri, OipClient.BinaryContent(OipClient.Rows(1, 1)));
         var second = http.PostAsync(uri, OipClient.BinaryContent(OipClient.Rows(1, 2)));
         await WaitUntilQueuedAsync(http, 2);
