@@ -1,3 +1,4 @@
+using CityFn.Core.EdgeHosts;
 using CityFn.Core.Health;
 using CityFn.Core.Ingest;
 using CityFn.Core.Storage;
@@ -19,6 +20,7 @@ public static class FunctionsRegistration
         builder.Services.AddCityFnStorage(builder.Configuration);
         builder.Services.AddSingleton<StorageHealthProbe>();
         builder.Services.AddCityFnIngest();
+        builder.Services.AddSingleton<EdgeHostRegistry>();
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CityFn.Cli.Dev;
+using CityFn.Cli.Edge;
 using Spectre.Console;
 
 namespace CityFn.Cli;
@@ -16,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(Rewards.RewardsCommands.Build(console));
         root.Subcommands.Add(Ingest.IngestCommand.Build(console));
         root.Subcommands.Add(Devices.RegisterCommand.Build(console));
+        root.Subcommands.Add(EdgeCommands.Build(console));
         root.Subcommands.Add(Bench.BenchCommands.Build(console));
         return root;
     }

@@ -11,6 +11,7 @@ public static class BenchCommands
         var bench = new Command("bench", "Measure the performance targets (DESIGN.md) on this machine.");
         bench.Subcommands.Add(MerkleBenchCommand.Build(console));
         bench.Subcommands.Add(IngestBenchCommand.Build(console));
+        bench.Subcommands.Add(Edge.EdgeBenchCommand.Build(console));
         return bench;
     }
 }

@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using NBitcoin.Secp256k1;
+
+namespace CityFn.Core.EdgeHosts;
+
+/// <summary>
+/// An edge host operator's secp256k1 key. Signatures are Ethereum-style recoverable signatures over a
+/// 32-byte digest: 65 bytes r ‖ s ‖ v with v = 27 + recovery id and s in the lower half of the order.
+/// Signing and recovery use NBitcoin.Secp256k1 (managed libsecp256k1), fast enough for every response.
+/// </summary>
+public sealed class OperatorKey
+{
+    public const int SignatureLength = 65;
+
+    private readonly ECPrivKey _key;
+
+    private OperatorKey(ECPrivKey key)
+    {
+        _key = key;
+        Address = AddressOf(key.CreatePubKey());
+    }
+
+    /// <summary>The checksum-free lowercase 0x address derived from the public key.</summary>
+    public string Address { get; }
+
+    public static OperatorKey Generate()
+    {
+        Span<byte> secret = stackalloc byte[32];
+        while (true)
+        {
+            RandomNumberGenerator.Fill(secret);
+            if (ECPrivKey.TryCreate(secret, out var key))
+            {
+                secret.Clear();
+                return new OperatorKey(key);
+            }
+        }
+    }
+
+    /// <summary>Reads a 32-byte private key written as hex, with or without 0x.</summary>
+    public static OperatorKey FromHex(string privateKeyHex)
+    {
+        ArgumentNullException.ThrowIfNull(privateKeyHex);
+        var hex = privateKeyHex.Trim();
+        if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            hex = hex[2..];
+        }
+
+        byte[] secret;
+        try
+        {
+            secret = Convert.FromHexString(hex);
+        }
+        catch (FormatException)
+        {
+            throw new FormatException("The operator key is not hex: expected 64 hex digits (32 bytes), optionally with 0x.");
+        }
+
+        if (secret.Length != 32 || !ECPrivKey.TryCreate(secret, out var key))
+        {
+            throw new FormatException("The operator key is not a valid secp256k1 private key: expected 64 hex digits (32 bytes).");
+        }
+
+        Array.Clear(secret);
+        return new OperatorKey(key);
+    }
+
+    /// <summary>The private key as 0x hex, for writing a key file the operator keeps.</summary>
+    public string ToHex()
+    {
+        Span<byte> secret = stackalloc byte[32];
+        _key.WriteToSpan(secret);
+        var hex = "0x" + Convert.ToHexStringLower(secret);
+        secret.Clear();
+        return hex;
+    }
+
+    public byte[] SignDigest(ReadOnlySpan<byte> digest)
+    {
+        if (digest.Length != Keccak256.Size)
+        {
+            throw new ArgumentException("A digest is 32 bytes.", nameof(digest));
+        }
+
+        if (!_key.TrySignRecoverable(digest, out var signature) || signature is null)
+        {
+            throw new CryptographicException("secp256k1 signing failed.");
+        }
+
+        var output = new byte[SignatureLength];
+        signature.WriteToSpanCompact(output.AsSpan(0, 64), out var recoveryId);
+        output[64] = (byte)(27 + recoveryId);
+        return output;
+    }
+
+    /// <summary>The address that signed <paramref name="digest"/>, or null when the signature is malformed or does not recover.</summary>
+    public static string? TryRecoverAddress(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
+    {
+        if (digest.Length != Keccak256.Size || signature.Length != SignatureLength)
+        {
+            return null;
+        }
+
+        var v = signature[64];
+        var recoveryId = v >= 27 ? v - 27 : v;
+        if (recoveryId is < 0 or > 3
+            || !SecpRecoverableECDSASignature.TryCreateFromCompact(signature[..64], recoveryId, out var recoverable)
+            || !ECPubKey.TryRecover(Context.Instance, recoverable, digest, out var publicKey))
+        {
+            return null;
+        }
+
+        return AddressOf(publicKey);
+    }
+
+    /// <summary>Parses 0x-hex signature text; null when it is not 65 bytes of hex.</summary>
+    public static byte[]? TryParseSignature(string? signatureHex)
+    {
+        if (signatureHex is null)
+        {
+            return null;
+        }
+
+        var hex = signatureHex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? signatureHex[2..] : signatureHex;
+        if (hex.Length != SignatureLength * 2)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Convert.FromHexString(hex);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string AddressOf(ECPubKey publicKey)
+    {
+        Span<byte> uncompressed = stackalloc byte[65];
+        publicKey.WriteToSpan(false, uncompressed, out _);
+        var hash = Keccak256.Hash(uncompressed[1..]);
+        return "0x" + Convert.ToHexStringLower(hash.AsSpan(12));
+    }
+}

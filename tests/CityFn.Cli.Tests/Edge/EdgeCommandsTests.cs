@@ -1,0 +1,47 @@
+namespace CityFn.Cli.Tests.Edge;
+
+public sealed class EdgeCommandsTests
+{
+    [Fact]
+    public async Task Demo_model_writes_a_repository_the_host_layout_expects()
+    {
+        var folder = Directory.CreateTempSubdirectory("cityfn-cli-edge-").FullName;
+        try
+        {
+            var (exitCode, output) = await CliRun.InvokeAsync("edge", "demo-model", folder);
+
+            Assert.Equal(0, exitCode);
+            Assert.Contains("cityfn edge serve", output, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(folder, "mlp", "1", "model.onnx")));
+            Assert.True(File.Exists(Path.Combine(folder, "mlp", "config.json")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_with_a_missing_model_folder_says_what_to_fix_instead_of_a_stack_trace()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "cityfn-no-such-models-" + Guid.NewGuid().ToString("N"));
+
+        var (exitCode, output) = await CliRun.InvokeAsync("edge", "serve", "--models", missing, "--port", "0", "--device", "cpu");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("does not exist", output, StringComparison.Ordinal);
+        Assert.Contains("demo-model", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bench_edge_prints_rows_per_second_and_latency_next_to_in_process_without_errors()
+    {
+        var (exitCode, output) = await CliRun.InvokeAsync("bench", "edge", "--seconds", "0.2", "--concurrency", "2", "--batch", "4");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("in-proc", output, StringComparison.Ordinal);
+        Assert.Contains("p99 ms", output, StringComparison.Ordinal);
+        Assert.Contains("CPUExecutionProvider", output, StringComparison.Ordinal);
+    }
+}

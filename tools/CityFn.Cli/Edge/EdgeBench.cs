@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using CityFn.Edge;
+using CityFn.Edge.Models;
+using CityFn.LocalDev;
+
+namespace CityFn.Cli.Edge;
+
+/// <summary>One cell of the benchmark grid.</summary>
+public sealed record EdgeBenchCell(int Concurrency, int Batch, long Requests, double RowsPerSecond, double P50Ms, double P90Ms, double P99Ms, long Failures);
+
+/// <summary>
+/// The edge host benchmark, in the manner of perf_analyzer: the host runs in this process on a loopback
+/// port with the tiny MLP; for each (concurrency, batch) cell, <c>concurrency</c> callers each keep one
+/// binary-tensor request of <c>batch</c> rows in flight for a fixed time; latency is measured per request
+/// at the caller. The in-process baseline runs the same <see cref="OnnxModel"/> (same ONNX Runtime build
+/// and session options) from one caller.
+/// </summary>
+public sealed class EdgeBench(TimeSpan cellDuration, double maxQueueDelayMs, int maxBatchSize)
+{
+    public const string ModelName = "mlp";
+
+    private static readonly TimeSpan Warmup = TimeSpan.FromMilliseconds(300);
+
+    public static double InProcessRowsPerSecond(OnnxModel model, int batch, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var input = Features(batch);
+        long[][] shapes = [[batch, model.Inputs[0].ElementsPerRow]];
+        var sink = 0f;
+        void RunOnce() => model.Run(shapes, (_, destination) => input.CopyTo(destination), (_, _, data) => sink += data[0]);
+
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed < Warmup)
+        {
+            RunOnce();
+        }
+
+        long runs = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            RunOnce();
+            runs++;
+        }
+
+        GC.KeepAlive(sink);
+        return runs * batch / clock.Elapsed.TotalSeconds;
+    }
+
+    public async Task<(IReadOnlyList<EdgeBenchCell> Cells, string ExecutionProvider, IReadOnlyDictionary<int, double> InProcess)> RunAsync(
+        IReadOnlyList<int> concurrencies, IReadOnlyList<int> batches, IProgress<string> progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(concurrencies);
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(progress);
+        var folder = Directory.CreateTempSubdirectory("cityfn-edge-bench-").FullName;
+        try
+        {
+            var mlp = new TinyMlp();
+            var config = new ModelConfig(ModelName, MaxBatchSize: maxBatchSize, MaxQueueDelayMs: maxQueueDelayMs, MaxQueueSize: 4096);
+            ModelRepository.WriteModel(Path.Combine(folder, "models"), mlp.ToOnnx(), config);
+
+            var inProcess = new Dictionary<int, double>();
+            using (var model = OnnxModel.Load(mlp.ToOnnx(), config, ModelName, ExecutionDevice.Auto))
+            {
+                foreach (var batch in batches)
+                {
+                    progress.Report($"in-process ONNX Runtime, batch {batch}");
+                    inProcess[batch] = InProcessRowsPerSecond(model, batch, cellDuration);
+                }
+            }
+
+            var port = FreePorts.Pick(1)[0];
+            var app = EdgeHost.Build(
+            [
+                "--models", Path.Combine(folder, "models"),
+                "--port", port.ToString(CultureInfo.InvariantCulture),
+                "--key-file", Path.Combine(folder, "operator.key"),
+                "--Logging:LogLevel:Default=Warning",
+            ]);
+            await using (app)
+            {
+                await app.StartAsync(cancellationToken);
+                var provider = ((ModelRepository)app.Services.GetService(typeof(ModelRepository))!).Find(ModelName, null)!.ExecutionProvider;
+                var cells = new List<EdgeBenchCell>();
+                foreach (var concurrency in concurrencies)
+                {
+                    foreach (var batch in batches)
+                    {
+                        progress.Report($"HTTP, concurrency {concurrency}, batch {batch}");
+                        cells.Add(await RunCellAsync(new Uri($"http://127.0.0.1:{port}/v2/models/{ModelName}/infer"), concurrency, batch, cancellationToken));
+                    }
+                }
+
+                await app.StopAsync(cancellationToken);
+                return (cells, provider, inProcess);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task<EdgeBenchCell> RunCellAsync(Uri uri, int concurrency, int batch, CancellationToken cancellationToken)
+    {
+        var (body, headerLength) = BinaryRequest(batch);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(handler);
+        var latencies = new List<double>[concurrency];
+        long failures = 0;
+        var start = Stopwatch.GetTimestamp();
+        var measureFrom = start + (long)(Warmup.TotalSeconds * Stopwatch.Frequency);
+        var end = measureFrom + (long)(cellDuration.TotalSeconds * Stopwatch.Frequency);
+
+        async Task CallerAsync(int caller)
+        {
+            var own = latencies[caller] = [];
+            while (true)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                if (sent >= end)
+                {
+                    return;
+                }
+
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                content.Headers.Add("Inference-Header-Content-Length", headerLength);
+                using var response = await http.PostAsync(uri, content, cancellationToken);
+                await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                var done = Stopwatch.GetTimestamp();
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+                else if (sent >= measureFrom && done <= end)
+                {
+                    own.Add(Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(c => Task.Run(() => CallerAsync(c), cancellationToken)));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        var seconds = cellDuration.TotalSeconds;
+        return new EdgeBenchCell(concurrency, batch, all.Length, all.Length * (double)batch / seconds, Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99), failures);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static (byte[] Body, string HeaderLength) BinaryRequest(int batch)
+    {
+        var features = Features(batch);
+        var header = Encoding.UTF8.GetBytes(
+            $"{{\"inputs\":[{{\"name\":\"{TinyMlp.InputName}\",\"shape\":[{batch},8],\"datatype\":\"FP32\",\"parameters\":{{\"binary_data_size\":{features.Length}}}}}],"
+            + $"\"outputs\":[{{\"name\":\"{TinyMlp.OutputName}\",\"parameters\":{{\"binary_data\":true}}}}]}}");
+        return ([.. header, .. features], header.Length.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static byte[] Features(int rows)
+    {
+        var random = new Random(rows);
+        var bytes = new byte[rows * 8 * sizeof(float)];
+        for (var i = 0; i < rows * 8; i++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), (float)((random.NextDouble() * 4) - 2));
+        }
+
+        return bytes;
+    }
+}
