@@ -1,3 +1,4 @@
+using CityFn.Core.Ethereum;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;

@@ -1,3 +1,4 @@
+using CityFn.Core.Ethereum;
 using System.Text;
 
 namespace CityFn.Core.EdgeHosts;

@@ -1,3 +1,4 @@
+using CityFn.Core.Ethereum;
 using System.Security.Cryptography;
 using NBitcoin.Secp256k1;
 
@@ -78,7 +79,7 @@ public sealed class OperatorKey
 
     public byte[] SignDigest(ReadOnlySpan<byte> digest)
     {
-        if (digest.Length != Keccak256.Size)
+        if (digest.Length != Keccak256.HashSize)
         {
             throw new ArgumentException("A digest is 32 bytes.", nameof(digest));
         }
@@ -97,7 +98,7 @@ public sealed class OperatorKey
     /// <summary>The address that signed <paramref name="digest"/>, or null when the signature is malformed or does not recover.</summary>
     public static string? TryRecoverAddress(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
     {
-        if (digest.Length != Keccak256.Size || signature.Length != SignatureLength)
+        if (digest.Length != Keccak256.HashSize || signature.Length != SignatureLength)
         {
             return null;
         }

@@ -9,7 +9,7 @@ namespace CityFn.Core.Ethereum;
 /// Hand-written because every Merkle leaf and node costs one permutation: the unrolled permutation on
 /// locals runs without allocating, several times faster than Nethereum's Sha3Keccack.
 /// </summary>
-public static class Keccak256
+public sealed class Keccak256
 {
     public const int HashSize = 32;
 
@@ -53,6 +53,71 @@ public static class Keccak256
         {
             BinaryPrimitives.WriteUInt64LittleEndian(destination[(lane * 8)..], state[lane]);
         }
+    }
+
+    /// <summary>Keccak-256 of the concatenation of <paramref name="parts"/>, without concatenating them.</summary>
+    public static byte[] HashConcatenation(params ReadOnlySpan<byte[]> parts)
+    {
+        var hasher = new Keccak256();
+        foreach (var part in parts)
+        {
+            hasher.Append(part);
+        }
+
+        return hasher.Finish();
+    }
+
+    // Incremental use (new Keccak256(), Append…, Finish once): hashes a stream of parts, such as
+    // the tensors of an inference response, without copying them into one buffer.
+    private readonly ulong[] _state = new ulong[25];
+    private readonly byte[] _pending = new byte[Rate];
+    private int _pendingLength;
+
+    /// <summary>Absorbs more input.</summary>
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        if (_pendingLength > 0)
+        {
+            var take = Math.Min(Rate - _pendingLength, data.Length);
+            data[..take].CopyTo(_pending.AsSpan(_pendingLength));
+            _pendingLength += take;
+            data = data[take..];
+            if (_pendingLength < Rate)
+            {
+                return;
+            }
+
+            AbsorbBlock(_state, _pending);
+            _pendingLength = 0;
+        }
+
+        while (data.Length >= Rate)
+        {
+            AbsorbBlock(_state, data[..Rate]);
+            data = data[Rate..];
+        }
+
+        data.CopyTo(_pending);
+        _pendingLength = data.Length;
+    }
+
+    /// <summary>Pads, absorbs what is pending and returns the hash. Call once.</summary>
+    public byte[] Finish()
+    {
+        Span<byte> last = stackalloc byte[Rate];
+        last.Clear();
+        _pending.AsSpan(0, _pendingLength).CopyTo(last);
+        last[_pendingLength] ^= 0x01;
+        last[Rate - 1] ^= 0x80;
+        AbsorbBlock(_state, last);
+
+        var hash = new byte[HashSize];
+        for (var lane = 0; lane < HashSize / 8; lane++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(hash.AsSpan(lane * 8), _state[lane]);
+        }
+
+        return hash;
     }
 
     /// <summary>Keccak-256 of <paramref name="input"/> as a new array.</summary>

@@ -1,3 +1,4 @@
+using CityFn.Core.Ethereum;
 using System.Globalization;
 using CityFn.Core.EdgeHosts;
 using Nethereum.Signer.EIP712;

@@ -1,9 +1,9 @@
-using CityFn.Core.EdgeHosts;
+using CityFn.Core.Ethereum;
 using Nethereum.Util;
 
-namespace CityFn.Core.Tests.EdgeHosts;
+namespace CityFn.Core.Tests.Ethereum;
 
-public sealed class Keccak256Tests
+public sealed class Keccak256IncrementalTests
 {
     [Fact]
     public void The_empty_input_hashes_to_ethereums_known_value()
