@@ -1,3 +1,4 @@
+using CityFn.Core.Ethereum;
 using System.Diagnostics.CodeAnalysis;
 using CityFn.Core.Ingest;
 using NBitcoin.Secp256k1;
@@ -71,15 +72,12 @@ public sealed class DeviceRegistrationService(DeviceRegistryStore store, DeviceR
     public static string Sign(DeviceRegistrationRequest request, long chainId, ReadOnlySpan<byte> secret)
     {
         var digest = DeviceRegistrationTypedData.Digest(request, chainId);
-        if (!ECPrivKey.TryCreate(secret, out var key) || !key.TrySignRecoverable(digest, out var signature) || signature is null)
+        if (!ECPrivKey.TryCreate(secret, out var key))
         {
             throw new ArgumentException("Not a valid secp256k1 private key.", nameof(secret));
         }
 
-        var bytes = new byte[65];
-        signature.WriteToSpanCompact(bytes.AsSpan(0, 64), out var recoveryId);
-        bytes[64] = (byte)(27 + recoveryId);
-        return "0x" + Convert.ToHexStringLower(bytes);
+        return "0x" + Convert.ToHexStringLower(RecoverableSignature.Sign(key, digest));
     }
 
     private static bool TryRecover(byte[] digest, string? signatureHex, [NotNullWhen(true)] out string? signer)
@@ -96,17 +94,7 @@ public sealed class DeviceRegistrationService(DeviceRegistryStore store, DeviceR
             return false;
         }
 
-        var signature = Convert.FromHexString(hex);
-        var recoveryId = signature[64] >= 27 ? signature[64] - 27 : signature[64];
-        if (recoveryId is < 0 or > 1
-            || !SecpRecoverableECDSASignature.TryCreateFromCompact(signature.AsSpan(0, 64), recoveryId, out var recoverable)
-            || !ECPubKey.TryRecover(Context.Instance, recoverable, digest, out var publicKey))
-        {
-            return false;
-        }
-
-        signer = DeviceAddress.FromPublicKey(publicKey);
-        return true;
+        return RecoverableSignature.TryRecoverAddress(digest, Convert.FromHexString(hex), out signer);
     }
 
     private static DeviceRegistrationResult Refused(string reason, string detail) => new(false, reason, detail, null);

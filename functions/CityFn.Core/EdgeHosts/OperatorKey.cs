@@ -11,14 +11,14 @@ namespace CityFn.Core.EdgeHosts;
 /// </summary>
 public sealed class OperatorKey
 {
-    public const int SignatureLength = 65;
+    public const int SignatureLength = RecoverableSignature.Length;
 
     private readonly ECPrivKey _key;
 
     private OperatorKey(ECPrivKey key)
     {
         _key = key;
-        Address = AddressOf(key.CreatePubKey());
+        Address = RecoverableSignature.AddressOf(key.CreatePubKey());
     }
 
     /// <summary>The checksum-free lowercase 0x address derived from the public key.</summary>
@@ -77,43 +77,11 @@ public sealed class OperatorKey
         return hex;
     }
 
-    public byte[] SignDigest(ReadOnlySpan<byte> digest)
-    {
-        if (digest.Length != Keccak256.HashSize)
-        {
-            throw new ArgumentException("A digest is 32 bytes.", nameof(digest));
-        }
-
-        if (!_key.TrySignRecoverable(digest, out var signature) || signature is null)
-        {
-            throw new CryptographicException("secp256k1 signing failed.");
-        }
-
-        var output = new byte[SignatureLength];
-        signature.WriteToSpanCompact(output.AsSpan(0, 64), out var recoveryId);
-        output[64] = (byte)(27 + recoveryId);
-        return output;
-    }
+    public byte[] SignDigest(ReadOnlySpan<byte> digest) => RecoverableSignature.Sign(_key, digest);
 
     /// <summary>The address that signed <paramref name="digest"/>, or null when the signature is malformed or does not recover.</summary>
-    public static string? TryRecoverAddress(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
-    {
-        if (digest.Length != Keccak256.HashSize || signature.Length != SignatureLength)
-        {
-            return null;
-        }
-
-        var v = signature[64];
-        var recoveryId = v >= 27 ? v - 27 : v;
-        if (recoveryId is < 0 or > 3
-            || !SecpRecoverableECDSASignature.TryCreateFromCompact(signature[..64], recoveryId, out var recoverable)
-            || !ECPubKey.TryRecover(Context.Instance, recoverable, digest, out var publicKey))
-        {
-            return null;
-        }
-
-        return AddressOf(publicKey);
-    }
+    public static string? TryRecoverAddress(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature) =>
+        RecoverableSignature.TryRecoverAddress(digest, signature, out var address) ? address : null;
 
     /// <summary>Parses 0x-hex signature text; null when it is not 65 bytes of hex.</summary>
     public static byte[]? TryParseSignature(string? signatureHex)
@@ -137,13 +105,5 @@ public sealed class OperatorKey
         {
             return null;
         }
-    }
-
-    private static string AddressOf(ECPubKey publicKey)
-    {
-        Span<byte> uncompressed = stackalloc byte[65];
-        publicKey.WriteToSpan(false, uncompressed, out _);
-        var hash = Keccak256.Hash(uncompressed[1..]);
-        return "0x" + Convert.ToHexStringLower(hash.AsSpan(12));
     }
 }

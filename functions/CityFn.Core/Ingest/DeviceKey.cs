@@ -14,7 +14,7 @@ public sealed class DeviceKey
     private DeviceKey(ECPrivKey key)
     {
         _key = key;
-        Address = DeviceAddress.FromPublicKey(key.CreatePubKey());
+        Address = RecoverableSignature.AddressOf(key.CreatePubKey());
     }
 
     public string Address { get; }

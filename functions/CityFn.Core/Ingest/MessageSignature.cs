@@ -40,15 +40,7 @@ public static class MessageSignature
         ArgumentNullException.ThrowIfNull(key);
         Span<byte> digest = stackalloc byte[Keccak256.HashSize];
         Digest(body, digest);
-        var signature = new byte[Length];
-        if (!key.TrySignRecoverable(digest, out var recoverable) || recoverable is null)
-        {
-            throw new InvalidOperationException("secp256k1 signing failed.");
-        }
-
-        recoverable.WriteToSpanCompact(signature.AsSpan(0, 64), out var recoveryId);
-        signature[64] = (byte)(27 + recoveryId);
-        return signature;
+        return RecoverableSignature.Sign(key, digest);
     }
 
     /// <summary>Recovers the signer's address (lowercase 0x-hex) or returns false for a signature that recovers no key.</summary>
@@ -62,28 +54,8 @@ public static class MessageSignature
     /// <summary>As <see cref="TryRecoverSigner"/>, from an already computed keccak256(body).</summary>
     public static bool TryRecoverSignerOfHash(ReadOnlySpan<byte> bodyHash, ReadOnlySpan<byte> signature, [NotNullWhen(true)] out string? address)
     {
-        address = null;
-        if (signature.Length != Length)
-        {
-            return false;
-        }
-
-        var v = signature[64];
-        var recoveryId = v >= 27 ? v - 27 : v;
-        if (recoveryId is < 0 or > 1)
-        {
-            return false;
-        }
-
         Span<byte> digest = stackalloc byte[Keccak256.HashSize];
         DigestOfHash(bodyHash, digest);
-        if (!SecpRecoverableECDSASignature.TryCreateFromCompact(signature[..64], recoveryId, out var recoverable)
-            || !ECPubKey.TryRecover(Context.Instance, recoverable, digest, out var publicKey))
-        {
-            return false;
-        }
-
-        address = DeviceAddress.FromPublicKey(publicKey);
-        return true;
+        return RecoverableSignature.TryRecoverAddress(digest, signature, out address);
     }
 }
