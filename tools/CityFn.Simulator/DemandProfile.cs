@@ -19,7 +19,7 @@ public static class DemandProfile
         // Daytime background plus the morning (≈7–9) and evening (≈16–19) commuter peaks.
         return 0.08
             + (0.30 * Bump(hour, 13, 4.5))
-            + (0.65 * Bump(hour, 8, 0.9))
+            + (0.76 * Bump(hour, 8, 0.9))
             + (0.55 * Bump(hour, 17.5, 1.2));
     }
 

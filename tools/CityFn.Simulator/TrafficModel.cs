@@ -167,14 +167,14 @@ public sealed class TrafficModel
         foreach (var segment in segments)
         {
             var cells = _vehicles[segment.Index];
+            // The detector sees the density that produced this step's flow, so free flow reads exactly v = q / k.
+            var detectorCell = cells.Length / 2;
+            _detectorCount[segment.Index] += outflow[segment.Index][detectorCell];
+            _detectorDensitySum[segment.Index] += cells[detectorCell] / _cellLengthKm[segment.Index];
             for (var c = 0; c < cells.Length; c++)
             {
                 cells[c] = Math.Max(0, cells[c] + inflow[segment.Index][c] - outflow[segment.Index][c]);
             }
-
-            var detectorCell = cells.Length / 2;
-            _detectorCount[segment.Index] += outflow[segment.Index][detectorCell];
-            _detectorDensitySum[segment.Index] += cells[detectorCell] / _cellLengthKm[segment.Index];
         }
 
         _stepsThisMinute++;
