@@ -35,8 +35,8 @@ public sealed class TrafficModelTests
     public void Flows_stay_within_capacity_and_occupancy_within_jam_density_at_the_peak()
     {
         var network = RoadNetwork.Create(Scenario.SmallGrid, 9);
-        // Twice the normal demand so that the network is congested.
-        var model = new TrafficModel(network, Scenario.WeekdayAt(8), 9, demandScale: 2);
+        // Four times the normal demand so that the network is congested.
+        var model = new TrafficModel(network, Scenario.WeekdayAt(8), 9, demandScale: 4);
         model.ApplyIncident("seg-r3c3-E", 0.2);
 
         var readings = Scenario.Run(model, 45).SelectMany(m => m.Readings).ToList();

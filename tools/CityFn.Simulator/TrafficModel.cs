@@ -286,7 +286,7 @@ public sealed class TrafficModel
                         continue;
                     }
 
-                    var rate = entry.CapacityVehPerHour * (0.35 + (0.3 * random.NextDouble()));
+                    var rate = entry.CapacityVehPerHour * (0.12 + (0.12 * random.NextDouble()));
                     nodes[row, column].Add(new NodeInput(-1, rate, [(entry.Index, 1.0)]));
                 }
             }
