@@ -149,4 +149,17 @@ public sealed class TrafficModelTests
         var error = Assert.Throws<ArgumentException>(() => new TrafficModel(network, Scenario.WeekdayAt(8), 1, stepSeconds: 30));
         Assert.Contains("free-flow step", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_default_city_carries_a_normal_weekday_morning_peak_without_gridlock()
+    {
+        var network = RoadNetwork.Create(new NetworkOptions(), 1);
+        var minutes = Scenario.Run(new TrafficModel(network, Scenario.WeekdayAt(7), 1), 75);
+
+        // Over the last half hour, about as many vehicles leave as enter: the network is in steady state, not filling up.
+        var enteredLate = minutes[^1].VehiclesEntered - minutes[^31].VehiclesEntered;
+        var exitedLate = minutes[^1].VehiclesExited - minutes[^31].VehiclesExited;
+        Assert.True(exitedLate > 0.9 * enteredLate, $"entered {enteredLate} but only {exitedLate} left");
+        Assert.True(minutes[^1].Readings.Count(r => r.Occupancy > 0.5) < network.Segments.Count / 20);
+    }
 }
