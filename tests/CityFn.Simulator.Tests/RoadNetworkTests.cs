@@ -62,4 +62,13 @@ public sealed class RoadNetworkTests
     {
         Assert.Throws<ArgumentException>(() => RoadNetwork.Create(new NetworkOptions { Rows = 1 }, seed: 1));
     }
+
+    [Fact]
+    public void A_capacity_unreachable_below_jam_density_is_rejected()
+    {
+        var options = new NetworkOptions { CapacityPerLaneVehPerHour = 9000, LocalFreeFlowSpeedKmh = 40 };
+
+        var error = Assert.Throws<ArgumentException>(() => RoadNetwork.Create(options, seed: 1));
+        Assert.Contains("jam density", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -42,12 +42,13 @@ public sealed record NetworkOptions
             throw new ArgumentException("Lanes, speeds, capacity and jam density must all be positive.");
         }
 
-        // Triangular fundamental diagram: the critical density must stay below jam density.
-        var fastest = Math.Max(LocalFreeFlowSpeedKmh, ArterialFreeFlowSpeedKmh);
-        if (CapacityPerLaneVehPerHour / Math.Min(LocalFreeFlowSpeedKmh, ArterialFreeFlowSpeedKmh) >= JamDensityPerLaneVehPerKm)
+        // Triangular fundamental diagram: capacity must be reached (critical density = capacity / speed)
+        // below jam density on both road classes, or no backward wave exists.
+        var slowest = Math.Min(LocalFreeFlowSpeedKmh, ArterialFreeFlowSpeedKmh);
+        if (CapacityPerLaneVehPerHour / slowest >= JamDensityPerLaneVehPerKm)
         {
             throw new ArgumentException(
-                $"Capacity {CapacityPerLaneVehPerHour} veh/h/lane is unreachable below jam density {JamDensityPerLaneVehPerKm} veh/km/lane at {fastest} km/h.");
+                $"Capacity {CapacityPerLaneVehPerHour} veh/h/lane at {slowest} km/h needs more than the jam density of {JamDensityPerLaneVehPerKm} veh/km/lane.");
         }
     }
 }
