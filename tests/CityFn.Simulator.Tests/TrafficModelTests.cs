@@ -1,0 +1,165 @@
+namespace CityFn.Simulator.Tests;
+
+public sealed class TrafficModelTests
+{
+    [Fact]
+    public void The_same_seed_gives_identical_readings_and_another_seed_differs()
+    {
+        var first = Scenario.Run(Scenario.Model(42, Scenario.WeekdayAt(8)), 15);
+        var again = Scenario.Run(Scenario.Model(42, Scenario.WeekdayAt(8)), 15);
+        var other = Scenario.Run(Scenario.Model(43, Scenario.WeekdayAt(8)), 15);
+
+        Assert.Equal(first.SelectMany(m => m.Readings), again.SelectMany(m => m.Readings));
+        Assert.Equal(first[^1].VehiclesEntered, again[^1].VehiclesEntered);
+        Assert.NotEqual(
+            first.SelectMany(m => m.Readings).Select(r => r.FlowVehPerHour),
+            other.SelectMany(m => m.Readings).Select(r => r.FlowVehPerHour));
+    }
+
+    [Fact]
+    public void Vehicles_are_conserved_entered_minus_exited_equals_those_on_the_network()
+    {
+        var model = Scenario.Model(5, Scenario.WeekdayAt(7));
+        model.ApplyIncident("seg-r3c2-E", 0);
+
+        foreach (var minute in Scenario.Run(model, 40))
+        {
+            Assert.Equal(minute.VehiclesEntered - minute.VehiclesExited, minute.VehiclesOnNetwork, 6);
+        }
+
+        Assert.True(model.VehiclesEntered > 1000, $"only {model.VehiclesEntered} vehicles entered");
+        Assert.True(model.VehiclesExited > 500, $"only {model.VehiclesExited} vehicles exited");
+    }
+
+    [Fact]
+    public void Flows_stay_within_capacity_and_occupancy_within_jam_density_at_the_peak()
+    {
+        var network = RoadNetwork.Create(Scenario.SmallGrid, 9);
+        // Four times the normal demand so that the network is congested.
+        var model = new TrafficModel(network, Scenario.WeekdayAt(8), 9, demandScale: 4);
+        model.ApplyIncident("seg-r3c3-E", 0.2);
+
+        var readings = Scenario.Run(model, 45).SelectMany(m => m.Readings).ToList();
+
+        foreach (var reading in readings)
+        {
+            var segment = network.Segment(reading.SegmentId);
+            Assert.InRange(reading.FlowVehPerHour, 0, segment.CapacityVehPerHour + 1e-6);
+            Assert.InRange(reading.Occupancy, 0, 1);
+            Assert.InRange(reading.SpeedKmh, 0, segment.FreeFlowSpeedKmh);
+        }
+
+        // The demand really pushed some detectors to capacity and some queues close to jam, so the bounds mattered.
+        Assert.Contains(readings, r => r.FlowVehPerHour > 0.9 * network.Segment(r.SegmentId).CapacityVehPerHour);
+        Assert.Contains(readings, r => r.Occupancy > 0.8);
+    }
+
+    [Fact]
+    public void An_empty_network_reads_free_flow_speed_and_no_flow()
+    {
+        var network = RoadNetwork.Create(Scenario.SmallGrid, 3);
+        var model = new TrafficModel(network, Scenario.WeekdayAt(8), 3, demandScale: 0);
+
+        var minute = model.StepMinute();
+
+        Assert.All(minute.Readings, r =>
+        {
+            Assert.Equal(network.Segment(r.SegmentId).FreeFlowSpeedKmh, r.SpeedKmh);
+            Assert.Equal(0, r.FlowVehPerHour);
+            Assert.Equal(0, r.Occupancy);
+        });
+    }
+
+    [Fact]
+    public void Light_night_traffic_moves_at_free_flow_speed()
+    {
+        var network = RoadNetwork.Create(Scenario.SmallGrid, 3);
+        var minutes = Scenario.Run(new TrafficModel(network, Scenario.WeekdayAt(3), 3), 20);
+
+        var busy = minutes[^1].Readings.Where(r => r.FlowVehPerHour > 10).ToList();
+        Assert.NotEmpty(busy);
+        Assert.All(busy, r => Assert.Equal(network.Segment(r.SegmentId).FreeFlowSpeedKmh, r.SpeedKmh, 6));
+    }
+
+    [Fact]
+    public void A_weekday_morning_carries_more_traffic_than_the_night_and_a_sunday_morning()
+    {
+        static double TotalFlow(DateTimeOffset start) =>
+            Scenario.Run(Scenario.Model(11, start), 30).Skip(15).SelectMany(m => m.Readings).Sum(r => r.FlowVehPerHour);
+
+        var weekdayEight = TotalFlow(Scenario.WeekdayAt(8));
+        var weekdayThree = TotalFlow(Scenario.WeekdayAt(3));
+        var sundayEight = TotalFlow(Scenario.SundayAt(8));
+
+        Assert.True(weekdayEight > 3 * weekdayThree, $"08:00 {weekdayEight} vs 03:00 {weekdayThree}");
+        Assert.True(weekdayEight > 2 * sundayEight, $"weekday {weekdayEight} vs Sunday {sundayEight}");
+    }
+
+    [Fact]
+    public void A_blocked_segment_queues_back_into_the_upstream_segment_and_clears_afterwards()
+    {
+        const string Blocked = "seg-r3c2-E";
+        const string Upstream = "seg-r3c1-E";
+        var network = RoadNetwork.Create(Scenario.SmallGrid, 21);
+        var normal = new TrafficModel(network, Scenario.WeekdayAt(7), 21);
+        var incident = new TrafficModel(network, Scenario.WeekdayAt(7), 21);
+        var warmUp = 20;
+        var blockedMinutes = 40;
+        Scenario.Run(normal, warmUp);
+        Scenario.Run(incident, warmUp);
+
+        incident.ApplyIncident(Blocked, 0);
+        var normalPeak = Scenario.Run(normal, blockedMinutes)[^1];
+        var incidentPeak = Scenario.Run(incident, blockedMinutes)[^1];
+
+        var freeUpstream = Scenario.Reading(normalPeak, Upstream);
+        var jammedUpstream = Scenario.Reading(incidentPeak, Upstream);
+        var jammedBlocked = Scenario.Reading(incidentPeak, Blocked);
+        Assert.True(jammedBlocked.Occupancy > 0.9, $"blocked segment occupancy {jammedBlocked.Occupancy}");
+        Assert.Equal(0, jammedBlocked.FlowVehPerHour, 6);
+        Assert.True(
+            jammedUpstream.Occupancy > freeUpstream.Occupancy + 0.3,
+            $"upstream occupancy {jammedUpstream.Occupancy} vs {freeUpstream.Occupancy} without the incident");
+        Assert.True(
+            jammedUpstream.SpeedKmh < 0.5 * freeUpstream.SpeedKmh,
+            $"upstream speed {jammedUpstream.SpeedKmh} vs {freeUpstream.SpeedKmh} km/h without the incident");
+
+        incident.ClearIncident(Blocked);
+        var recovered = Scenario.Run(incident, 20)[^1];
+        Assert.True(
+            Scenario.Reading(recovered, Blocked).FlowVehPerHour > 0,
+            "the blocked segment discharges once the incident is cleared");
+        Assert.True(Scenario.Reading(recovered, Upstream).Occupancy < jammedUpstream.Occupancy);
+    }
+
+    [Fact]
+    public void An_incident_needs_a_known_segment_and_a_fraction_between_zero_and_one()
+    {
+        var model = Scenario.Model(1, Scenario.WeekdayAt(8));
+
+        Assert.Throws<ArgumentException>(() => model.ApplyIncident("seg-nowhere", 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ApplyIncident("seg-r3c2-E", 1.5));
+    }
+
+    [Fact]
+    public void A_time_step_too_long_for_the_shortest_cell_is_rejected()
+    {
+        var network = RoadNetwork.Create(Scenario.SmallGrid, 1);
+
+        var error = Assert.Throws<ArgumentException>(() => new TrafficModel(network, Scenario.WeekdayAt(8), 1, stepSeconds: 30));
+        Assert.Contains("free-flow step", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_default_city_carries_a_normal_weekday_morning_peak_without_gridlock()
+    {
+        var network = RoadNetwork.Create(new NetworkOptions(), 1);
+        var minutes = Scenario.Run(new TrafficModel(network, Scenario.WeekdayAt(7), 1), 75);
+
+        // Over the last half hour, about as many vehicles leave as enter: the network is in steady state, not filling up.
+        var enteredLate = minutes[^1].VehiclesEntered - minutes[^31].VehiclesEntered;
+        var exitedLate = minutes[^1].VehiclesExited - minutes[^31].VehiclesExited;
+        Assert.True(exitedLate > 0.9 * enteredLate, $"entered {enteredLate} but only {exitedLate} left");
+        Assert.True(minutes[^1].Readings.Count(r => r.Occupancy > 0.5) < network.Segments.Count / 20);
+    }
+}
