@@ -16,7 +16,8 @@ public sealed class Keccak256
     // Rate of Keccak-256 in bytes: 1600 - 2 * 256 bits.
     private const int Rate = 136;
 
-    private static readonly ulong[] RoundConstants =
+    /// <summary>The Keccak-f[1600] round constants (also used by <see cref="Keccak256x4"/>).</summary>
+    internal static readonly ulong[] RoundConstants =
     [
         0x0000000000000001UL, 0x0000000000008082UL, 0x800000000000808aUL, 0x8000000080008000UL,
         0x000000000000808bUL, 0x0000000080000001UL, 0x8000000080008081UL, 0x8000000000008009UL,

@@ -14,16 +14,6 @@ public static class Keccak256x4
     /// <summary>Whether the CPU runs 256-bit vectors natively; without it the scalar <see cref="Keccak256"/> is faster.</summary>
     public static bool IsAccelerated => Vector256.IsHardwareAccelerated;
 
-    private static readonly ulong[] RoundConstants =
-    [
-        0x0000000000000001UL, 0x0000000000008082UL, 0x800000000000808aUL, 0x8000000080008000UL,
-        0x000000000000808bUL, 0x0000000080000001UL, 0x8000000080008081UL, 0x8000000000008009UL,
-        0x000000000000008aUL, 0x0000000000000088UL, 0x0000000080008009UL, 0x000000008000000aUL,
-        0x000000008000808bUL, 0x800000000000008bUL, 0x8000000000008089UL, 0x8000000000008003UL,
-        0x8000000000008002UL, 0x8000000000000080UL, 0x000000000000800aUL, 0x800000008000000aUL,
-        0x8000000080008081UL, 0x8000000000008080UL, 0x0000000080000001UL, 0x8000000080008008UL,
-    ];
-
     /// <summary>
     /// Hashes four inputs of <paramref name="length"/> bytes each (32 or 64: one Keccak block, whole lanes),
     /// stored one after the other in <paramref name="inputs"/>, into four 32-byte hashes in <paramref name="outputs"/>.
@@ -116,7 +106,7 @@ public static class Keccak256x4
             a22 = b22 ^ Vector256.AndNot(b24, b23);
             a23 = b23 ^ Vector256.AndNot(b20, b24);
             a24 = b24 ^ Vector256.AndNot(b21, b20);
-            a00 ^= Vector256.Create(RoundConstants[round]);
+            a00 ^= Vector256.Create(Keccak256.RoundConstants[round]);
         }
 
         for (var k = 0; k < 4; k++)
