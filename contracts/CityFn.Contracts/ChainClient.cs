@@ -42,10 +42,20 @@ public sealed class ChainClient : IDisposable
         ChainId = chainId;
     }
 
+    /// <summary>
+    /// A client for reads only (balances, roots, claimed amounts): it signs with a throwaway key generated
+    /// here, which holds no funds, so any send it tried would fail for lack of gas.
+    /// </summary>
+    public static ChainClient ReadOnly(string rpcUrl, long chainId, ChainClientOptions? options = null) =>
+        new(rpcUrl, Nethereum.Signer.EthECKey.GenerateKey().GetPrivateKey(), chainId, options);
+
     /// <summary>The sender's address (checksummed).</summary>
     public string Address { get; }
 
     public long ChainId { get; }
+
+    /// <summary>How this client sends and confirms.</summary>
+    public ChainClientOptions Options => _options;
 
     /// <summary>The underlying Nethereum client, for reads this class does not wrap.</summary>
     public IWeb3 Web3 => _web3;
@@ -67,7 +77,17 @@ public sealed class ChainClient : IDisposable
     }
 
     /// <summary>Sends <paramref name="function"/> to <paramref name="contractAddress"/> and returns its confirmed receipt.</summary>
-    public async Task<TransactionReceipt> SendAsync<TFunction>(string contractAddress, TFunction function, CancellationToken cancellationToken = default)
+    public Task<TransactionReceipt> SendAsync<TFunction>(string contractAddress, TFunction function, CancellationToken cancellationToken = default)
+        where TFunction : FunctionMessage, new() =>
+        SendAsync(contractAddress, function, onSent: null, cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="function"/> and returns its confirmed receipt; <paramref name="onSent"/> runs with the
+    /// transaction hash and nonce as soon as the node accepted it, before waiting for confirmations, so a caller
+    /// can persist "submitted" first (a crash while waiting then knows what to look for).
+    /// </summary>
+    public async Task<TransactionReceipt> SendAsync<TFunction>(
+        string contractAddress, TFunction function, Func<SentTransaction, CancellationToken, Task>? onSent, CancellationToken cancellationToken = default)
         where TFunction : FunctionMessage, new()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contractAddress);
@@ -80,7 +100,26 @@ public sealed class ChainClient : IDisposable
             () => handler.EstimateGasAsync(contractAddress, function),
             () => handler.SendRequestAsync(contractAddress, function),
             replay: block => _web3.Eth.GetContractQueryHandler<TFunction>().QueryRawAsync(contractAddress, function, block),
-            cancellationToken);
+            cancellationToken,
+            onSent);
+    }
+
+    /// <summary>
+    /// Waits until an already sent transaction has <see cref="ChainClientOptions.Confirmations"/> and returns its
+    /// receipt (whatever its status), or throws <see cref="TimeoutException"/> after <see cref="ChainClientOptions.ConfirmationTimeout"/>.
+    /// </summary>
+    public Task<TransactionReceipt> WaitForReceiptAsync(string transactionHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(transactionHash);
+        return WaitForConfirmationsAsync($"transaction {transactionHash}", transactionHash, cancellationToken);
+    }
+
+    /// <summary>How many transactions this client's key has sent: mined only (latest) or also those waiting in the pool (pending).</summary>
+    public async Task<BigInteger> GetTransactionCountAsync(bool includePending, CancellationToken cancellationToken = default)
+    {
+        var block = includePending ? BlockParameter.CreatePending() : BlockParameter.CreateLatest();
+        var count = await _web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(Address, block).WaitAsync(cancellationToken);
+        return count.Value;
     }
 
     /// <summary>Calls a view function (eth_call) and decodes its single return value.</summary>
@@ -112,7 +151,8 @@ public sealed class ChainClient : IDisposable
         Func<Task<HexBigInteger>> estimateGas,
         Func<Task<string>> send,
         Func<BlockParameter, Task<string>>? replay,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<SentTransaction, CancellationToken, Task>? onSent = null)
     {
         // One transaction at a time: the next estimate then sees the state the previous one left,
         // and the pending nonce the node reports is never raced by another send of ours.
@@ -127,6 +167,11 @@ public sealed class ChainClient : IDisposable
                 .SendRequestAsync(Address, BlockParameter.CreatePending()).WaitAsync(cancellationToken);
             var transactionHash = await WithRevertDecodingAsync(operation, () => send().WaitAsync(cancellationToken));
             ChainClientLog.TransactionSent(_logger, operation, transactionHash, message.Nonce.Value, message.Gas.Value);
+            if (onSent is not null)
+            {
+                await onSent(new SentTransaction(transactionHash, message.Nonce.Value), cancellationToken);
+            }
+
             var receipt = await WaitForConfirmationsAsync(operation, transactionHash, cancellationToken);
             if (receipt.Status?.Value == 1)
             {

@@ -75,6 +75,36 @@ public sealed class RewardDistributorService(ChainClient client, RewardContracts
             cancellationToken);
     }
 
+    /// <summary>
+    /// Publishes like <see cref="PublishRootAsync(BigInteger, byte[], BigInteger, CancellationToken)"/>; <paramref name="onSent"/>
+    /// runs with the transaction hash before the wait for confirmations (to persist it first).
+    /// </summary>
+    public Task<TransactionReceipt> PublishRootAsync(
+        BigInteger epoch, byte[] root, BigInteger epochTotal, Func<SentTransaction, CancellationToken, Task> onSent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(onSent);
+        if (root.Length != 32)
+        {
+            throw new ArgumentException($"A Merkle root is 32 bytes, not {root.Length}.", nameof(root));
+        }
+
+        return client.SendAsync(
+            Contracts.DistributorAddress,
+            new PublishRootFunction { Epoch = epoch, Root = root, EpochTotal = epochTotal },
+            onSent,
+            cancellationToken);
+    }
+
+    /// <summary>The hash of the transaction that published <paramref name="epoch"/>'s root (from its RootPublished event), or null.</summary>
+    public async Task<string?> FindRootPublishedTransactionAsync(BigInteger epoch, CancellationToken cancellationToken = default)
+    {
+        var rootPublished = client.Web3.Eth.GetEvent<RootPublishedEventDTO>(Contracts.DistributorAddress);
+        var filter = rootPublished.CreateFilterInput(epoch, BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
+        var logs = await rootPublished.GetAllChangesAsync(filter).WaitAsync(cancellationToken);
+        return logs.Count == 0 ? null : logs[0].Log.TransactionHash;
+    }
+
     /// <summary>Pays the account what <paramref name="claim"/> proves it is still owed (sent by this client's key).</summary>
     public Task<TransactionReceipt> ClaimAsync(RewardClaim claim, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using CityFn.Core.Merkle;
+
+namespace CityFn.Core.Rewards.Settlement;
+
+/// <summary>
+/// Settlement state in table <c>settlements</c> (PartitionKey <c>epoch</c>, RowKey the epoch as D10) and the
+/// epoch's files in container <c>rewards</c>: <c>epoch=N/report.json</c> and <c>epoch=N/tree.json</c>
+/// (the OpenZeppelin standard-v1 dump of the cumulative tree).
+/// </summary>
+public sealed class SettlementStore(TableServiceClient tables, BlobServiceClient blobs)
+{
+    public const string TableName = "settlements";
+    public const string ContainerName = "rewards";
+    private const string Partition = "epoch";
+
+    public static string TreeBlobName(long epoch) => $"epoch={epoch}/tree.json";
+
+    public static string ReportBlobName(long epoch) => $"epoch={epoch}/report.json";
+
+    public async Task<SettlementState?> GetAsync(long epoch, CancellationToken cancellationToken = default)
+    {
+        var table = await TableAsync(cancellationToken);
+        var entity = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Key(epoch), cancellationToken: cancellationToken);
+        return entity.HasValue ? FromEntity(entity.Value!) : null;
+    }
+
+    /// <summary>Stores a new state; false when the epoch already has one (another run computed it first).</summary>
+    public async Task<bool> TryAddAsync(SettlementState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var table = await TableAsync(cancellationToken);
+        try
+        {
+            await table.AddEntityAsync(ToEntity(state), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task SaveAsync(SettlementState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var table = await TableAsync(cancellationToken);
+        await table.UpsertEntityAsync(ToEntity(state), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task WriteTreeAsync(long epoch, StandardMerkleTree tree, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        using var buffer = new MemoryStream();
+        tree.WriteDump(buffer);
+        buffer.Position = 0;
+        await UploadAsync(TreeBlobName(epoch), buffer, cancellationToken);
+    }
+
+    /// <summary>The epoch's tree (every node checked while loading), or null when it has none.</summary>
+    public async Task<StandardMerkleTree?> ReadTreeAsync(long epoch, CancellationToken cancellationToken = default)
+    {
+        var blob = (await ContainerAsync(cancellationToken)).GetBlobClient(TreeBlobName(epoch));
+        try
+        {
+            var content = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
+            await using var stream = content.Value.Content;
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, cancellationToken);
+            copy.Position = 0;
+            return StandardMerkleTree.Load(copy);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task WriteReportAsync(SettlementReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var buffer = new MemoryStream();
+        await JsonSerializer.SerializeAsync(buffer, report, SettlementJsonContext.Default.SettlementReport, cancellationToken);
+        buffer.Position = 0;
+        await UploadAsync(ReportBlobName(report.Epoch), buffer, cancellationToken);
+    }
+
+    public async Task<SettlementReport?> ReadReportAsync(long epoch, CancellationToken cancellationToken = default)
+    {
+        var blob = (await ContainerAsync(cancellationToken)).GetBlobClient(ReportBlobName(epoch));
+        try
+        {
+            var content = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
+            await using var stream = content.Value.Content;
+            return await JsonSerializer.DeserializeAsync(stream, SettlementJsonContext.Default.SettlementReport, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private async Task UploadAsync(string name, Stream content, CancellationToken cancellationToken)
+    {
+        var blob = (await ContainerAsync(cancellationToken)).GetBlobClient(name);
+        await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken);
+    }
+
+    private static string Key(long epoch) => epoch.ToString("D10", CultureInfo.InvariantCulture);
+
+    private static TableEntity ToEntity(SettlementState state) => new(Partition, Key(state.Epoch))
+    {
+        ["Status"] = state.Status.ToString(),
+        ["Root"] = state.Root,
+        ["EpochTotal"] = state.EpochTotal,
+        ["LedgerDigest"] = state.LedgerDigest,
+        ["Accounts"] = state.Accounts,
+        ["ComputedAt"] = state.ComputedAt,
+        ["TransactionHash"] = state.TransactionHash,
+        ["Nonce"] = state.Nonce,
+        ["SubmittedAt"] = state.SubmittedAt,
+        ["Block"] = state.Block,
+        ["GasUsed"] = state.GasUsed,
+        ["ConfirmedAt"] = state.ConfirmedAt,
+    };
+
+    private static SettlementState FromEntity(TableEntity entity) => new(
+        long.Parse(entity.RowKey, CultureInfo.InvariantCulture),
+        Enum.Parse<SettlementStatus>(entity.GetString("Status")),
+        entity.GetString("Root"),
+        entity.GetString("EpochTotal"),
+        entity.GetString("LedgerDigest"),
+        entity.GetInt32("Accounts") ?? 0,
+        entity.GetDateTimeOffset("ComputedAt") ?? DateTimeOffset.UnixEpoch,
+        entity.GetString("TransactionHash"),
+        entity.GetInt64("Nonce"),
+        entity.GetDateTimeOffset("SubmittedAt"),
+        entity.GetInt64("Block"),
+        entity.GetInt64("GasUsed"),
+        entity.GetDateTimeOffset("ConfirmedAt"));
+
+    private async Task<TableClient> TableAsync(CancellationToken cancellationToken)
+    {
+        var table = tables.GetTableClient(TableName);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        return table;
+    }
+
+    private async Task<BlobContainerClient> ContainerAsync(CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(ContainerName);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        return container;
+    }
+}
