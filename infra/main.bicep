@@ -40,6 +40,14 @@ param chainId int = 11155111
 @description('Name of the Key Vault secret that holds the settlement key. The operator sets its value; the template never does.')
 param settlementKeySecretName string = 'settlement-key'
 
+@description('Address of the RewardDistributor contract on the settlement chain (`cityfn chain deploy` prints it); empty until it is deployed.')
+param rewardDistributorAddress string = ''
+
+@minValue(1)
+@maxValue(1000)
+@description('Blocks that must confirm a root publish before its epoch counts as settled.')
+param chainConfirmations int = 3
+
 @minValue(0)
 @maxValue(10000)
 @description('Rewards policy: share of each epoch pool for data contributors, in basis points (compute gets the rest).')
@@ -220,6 +228,12 @@ module functionApp 'modules/functionapp.bicep' = {
       Chain__ChainId: string(chainId)
       Chain__KeyVaultUri: keyVault.outputs.uri
       Chain__SettlementKeySecretName: settlementKeySecretName
+      // The RewardDistributor the settlement publishes to (empty until deployed: settlement then reports the setting).
+      Chain__DistributorAddress: rewardDistributorAddress
+      Chain__Confirmations: string(chainConfirmations)
+      // SettleEpoch settles an epoch this long after its end, at most this many epochs per run.
+      Settlement__GracePeriod: '00:15:00'
+      Settlement__MaxEpochsPerRun: '24'
       // Device registrations are EIP-712 signed for the settlement chain.
       Devices__ChainId: string(chainId)
       // Ingest time window around each event's enqueued time, and the rewards epoch length.

@@ -19,6 +19,10 @@ public static class CliApp
         root.Subcommands.Add(Devices.RegisterCommand.Build(console));
         root.Subcommands.Add(EdgeCommands.Build(console));
         root.Subcommands.Add(Bench.BenchCommands.Build(console));
+        root.Subcommands.Add(Rewards.ChainCommands.Build(console));
+        root.Subcommands.Add(Rewards.SettleCommands.BuildSettle(console));
+        root.Subcommands.Add(Rewards.SettleCommands.BuildVerify(console));
+        root.Subcommands.Add(Rewards.ClaimCommand.Build(console));
         return root;
     }
 

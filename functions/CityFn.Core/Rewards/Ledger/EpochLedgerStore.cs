@@ -94,8 +94,11 @@ public sealed class EpochLedgerStore(TableServiceClient tables, DeviceRegistrySt
     /// </summary>
     public async Task<EpochLedger> ReadAsync(long epoch, CancellationToken cancellationToken = default)
     {
-        var rows = await ReadRowsAsync(epoch, cancellationToken);
-        var directory = await devices.LoadDirectoryAsync(cancellationToken);
+        // Both reads are table scans; they run side by side.
+        var rowsTask = ReadRowsAsync(epoch, cancellationToken);
+        var directoryTask = devices.LoadDirectoryAsync(cancellationToken);
+        var rows = await rowsTask;
+        var directory = await directoryTask;
         var expected = _policy.ExpectedSamplesPerEpoch();
         var unscored = (decimal)_policy.UnscoredQuality;
 

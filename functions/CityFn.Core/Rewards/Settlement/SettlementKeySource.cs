@@ -24,8 +24,9 @@ public sealed class FixedSettlementKey(string privateKey) : ISettlementKeySource
 
 /// <summary>
 /// In Azure (Chain__KeyVaultUri set): the Key Vault secret Chain__SettlementKeySecretName, read with the app's
-/// managed identity (the user-assigned identity of AzureWebJobsStorage__clientId when set). Locally: the
-/// environment variable CITYFN_SETTLEMENT_KEY, else the file named by CITYFN_SETTLEMENT_KEY_FILE.
+/// managed identity (the user-assigned identity of AzureWebJobsStorage__clientId when set). Locally: the setting
+/// Chain__SettlementKey (local.settings.json), else the environment variable CITYFN_SETTLEMENT_KEY, else the file
+/// named by CITYFN_SETTLEMENT_KEY_FILE.
 /// </summary>
 public sealed class ConfiguredSettlementKeySource(IOptions<ChainOptions> options, IConfiguration configuration) : ISettlementKeySource
 {
@@ -44,6 +45,12 @@ public sealed class ConfiguredSettlementKeySource(IOptions<ChainOptions> options
             var secrets = new SecretClient(new Uri(chain.KeyVaultUri), credential);
             var secret = await secrets.GetSecretAsync(chain.SettlementKeySecretName, cancellationToken: cancellationToken);
             return SettlementKeys.Normalize(secret.Value.Value, $"Key Vault secret '{chain.SettlementKeySecretName}'");
+        }
+
+        // local.settings.json as `cityfn dev up` writes it (the dev chain's funded key; never set in Azure).
+        if (configuration["Chain:SettlementKey"] is { Length: > 0 } configured)
+        {
+            return SettlementKeys.Normalize(configured, "setting Chain__SettlementKey");
         }
 
         if (Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } key)

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Numerics;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using CityFn.Contracts;
+using CityFn.Core.Devices;
+using CityFn.Core.Ethereum;
+using CityFn.Core.Rewards;
+using CityFn.Core.Rewards.Ledger;
+using CityFn.Core.Rewards.Settlement;
+using CityFn.LocalDev;
+using Microsoft.Extensions.Options;
+
+namespace CityFn.Cli.Bench;
+
+/// <summary>
+/// Settles one epoch of N contributors end to end on a fresh Azurite and Hardhat node started for the run:
+/// ledger read (with the device registry) → allocation → cumulative tree → report and tree to Blob →
+/// publish → confirmed. Setting up the registry and the ledger is timed apart and not counted.
+/// </summary>
+public static class SettleBenchmark
+{
+    public sealed record Result(int Contributors, int Devices, int Hosts, TimeSpan Setup, TimeSpan Total, IReadOnlyList<SettlementStepTiming> Steps, long GasUsed, int TreeValues);
+
+    public static async Task<Result> RunAsync(int contributors, CancellationToken cancellationToken = default)
+    {
+        await using var azurite = await AzuriteServer.StartAsync(cancellationToken: cancellationToken);
+        await using var chain = await LocalChain.StartAsync(cancellationToken: cancellationToken);
+        var connection = azurite.Endpoints.ConnectionString;
+        var tables = new TableServiceClient(connection);
+        var policy = new RewardsPolicyOptions();
+        var clock = new EpochClock(policy.EpochLength);
+        var epoch = clock.EpochOf(DateTimeOffset.UtcNow) - 1;
+
+        var setup = Stopwatch.StartNew();
+        using var deployer = new ChainClient(chain.Endpoint.RpcUrl, chain.FundedKeys[0], chain.Endpoint.ChainId);
+        var service = await RewardDistributorService.DeployAsync(
+            deployer, new RewardDeploymentSettings(deployer.Address, deployer.Address, deployer.Address, BigInteger.Pow(10, 30)) { FirstEpoch = epoch },
+            cancellationToken);
+        var hosts = Math.Min(100, Math.Max(1, contributors / 10));
+        var devices = contributors - hosts;
+        var ledger = new EpochLedgerStore(tables, new DeviceRegistryStore(tables), Options.Create(policy));
+        await RegisterDevicesAsync(tables, devices, cancellationToken);
+        await ledger.RecordSamplesAsync(
+            Enumerable.Range(0, devices).Select(i => new SampleRecord(epoch, Address(1, i), "bench-capture", 1 + (i % 60))), cancellationToken);
+        await ledger.RecordComputeAsync(
+            Enumerable.Range(0, hosts).Select(i => new ComputeRecord(epoch, Address(2, i), "traffic-forecast", "bench-job", 1_000 + i, Address(3, i))), cancellationToken);
+        setup.Stop();
+
+        var chainOptions = new ChainOptions { RpcUrl = chain.Endpoint.RpcUrl, ChainId = chain.Endpoint.ChainId, DistributorAddress = service.Contracts.DistributorAddress };
+        using var settlementChain = new SettlementChain(Options.Create(chainOptions), new FixedSettlementKey(chain.FundedKeys[0]));
+        var stage = new SettlementStage(
+            ledger,
+            new EpochCalculator(new RewardAllocator(Options.Create(policy)), Options.Create(policy)),
+            new SettlementStore(tables, new BlobServiceClient(connection)),
+            settlementChain,
+            Options.Create(policy),
+            Options.Create(new SettlementOptions()),
+            TimeProvider.System);
+        var total = Stopwatch.StartNew();
+        var outcome = await stage.SettleAsync(epoch, cancellationToken);
+        total.Stop();
+        if (outcome.State.Accounts != contributors)
+        {
+            throw new InvalidOperationException(
+                $"The settled tree has {outcome.State.Accounts} accounts, not {contributors}: the benchmark's registry rows no longer match DeviceRegistryStore.");
+        }
+
+        return new Result(contributors, devices, hosts, setup.Elapsed, total.Elapsed, outcome.Steps, outcome.State.GasUsed ?? 0, outcome.State.Accounts);
+    }
+
+    // One owner per device, each in its own 0.01° cell (so none is cut by the per-cell cap). Written as
+    // DeviceRegistryStore stores them, one upsert each: its SaveAsync (read, compare nonce, write) takes three
+    // round trips per device, which for 100k devices would make the setup, not the settlement, the benchmark.
+    private static async Task RegisterDevicesAsync(TableServiceClient tables, int devices, CancellationToken cancellationToken)
+    {
+        var table = tables.GetTableClient(DeviceRegistryStore.TableName);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        await Parallel.ForEachAsync(Enumerable.Range(0, devices), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var entity = new TableEntity(Address(1, i), "registration")
+            {
+                ["Owner"] = Address(4, i),
+                ["Kind"] = "air",
+                ["Lat"] = (i / 1_000) * 0.01,
+                ["Lon"] = (i % 1_000) * 0.01,
+                ["Nonce"] = 1L,
+                ["RegisteredAt"] = DateTimeOffset.UnixEpoch.AddSeconds(i),
+            };
+            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        });
+    }
+
+    // Distinct deterministic addresses: a kind byte and the index.
+    private static string Address(byte kind, int index)
+    {
+        var bytes = new byte[EthAddress.Size];
+        bytes[0] = kind;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(16), index + 1);
+        return EthAddress.FromBytes(bytes).ToLowerHex();
+    }
+}
