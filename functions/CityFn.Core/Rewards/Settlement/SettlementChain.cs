@@ -12,6 +12,9 @@ public sealed class SettlementChain(IOptions<ChainOptions> options, ISettlementK
     private SettlementPublisher? _publisher;
     private RewardDistributorService? _reader;
 
+    /// <summary>Whether a distributor address is set (a deployment before `cityfn chain deploy` has none).</summary>
+    public bool HasDistributor => !string.IsNullOrWhiteSpace(options.Value.DistributorAddress);
+
     /// <summary>The distributor for reads (roots, claimed amounts): needs no settlement key.</summary>
     public async Task<RewardDistributorService> ReaderAsync(CancellationToken cancellationToken = default)
     {

@@ -22,6 +22,9 @@ internal static partial class SettlementLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Epoch {Epoch}: transaction {TransactionHash} was dropped or failed and the root is not on-chain; publishing again")]
     public static partial void Republishing(ILogger logger, long epoch, string? transactionHash);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No settlement: Chain__DistributorAddress is not set (deploy the contracts with `cityfn chain deploy` and set it)")]
+    public static partial void NoDistributor(ILogger logger);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Settling due epochs {First} to {Last}")]
     public static partial void SettlingDue(ILogger logger, long first, long last);
 }

@@ -63,6 +63,13 @@ public sealed class SettlementStage(
     /// </summary>
     public async Task<IReadOnlyList<SettlementOutcome>> SettleDueAsync(CancellationToken cancellationToken = default)
     {
+        if (!chain.HasDistributor)
+        {
+            // Deployed infrastructure before the contracts: nothing to settle to, and not an error every 5 minutes.
+            SettlementLog.NoDistributor(_logger);
+            return [];
+        }
+
         var lastDue = _clock.EpochOf(timeProvider.GetUtcNow() - options.Value.GracePeriod) - 1;
         var publisher = await chain.PublisherAsync(cancellationToken);
         var current = (long)await publisher.Distributor.GetCurrentEpochAsync(cancellationToken);

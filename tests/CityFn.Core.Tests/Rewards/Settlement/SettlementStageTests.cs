@@ -198,6 +198,20 @@ public sealed class SettlementStageTests(AzuriteFixture azurite, LocalChainFixtu
     }
 
     [Fact]
+    public async Task The_timer_does_nothing_while_no_distributor_is_configured()
+    {
+        using var bed = await SettlementBed.CreateAsync(azurite, chain);
+        using var unconfigured = new SettlementChain(
+            Microsoft.Extensions.Options.Options.Create(new ChainOptions { RpcUrl = chain.Chain.Endpoint.RpcUrl }), new FixedSettlementKey(chain.Chain.FundedKeys[0]));
+        var stage = new SettlementStage(
+            bed.Ledger, bed.Calculator(), bed.Store, unconfigured,
+            Microsoft.Extensions.Options.Options.Create(bed.Policy), Microsoft.Extensions.Options.Options.Create(bed.Timer), bed.Time);
+
+        Assert.Empty(await stage.SettleDueAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stage.SettleAsync(bed.FirstEpoch));
+    }
+
+    [Fact]
     public async Task Verify_epoch_agrees_with_a_settled_epoch_and_notices_a_changed_ledger()
     {
         using var bed = await SettlementBed.CreateAsync(azurite, chain);
