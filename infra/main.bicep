@@ -94,6 +94,7 @@ module storage 'modules/storage.bicep' = {
     tables: [
       'devices'
       'edgehosts'
+      'devicestats'
     ]
     privateNetworking: vnetEnabled
   }
@@ -223,6 +224,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Ingest__MaxAhead: '00:02:00'
       Ingest__MaxBehind: '06:00:00'
       Ingest__EpochLength: '01:00:00'
+      Ingest__BatchMessages: '1000'
       Rewards__DataShareBasisPoints: string(rewardsDataShareBasisPoints)
       Rewards__MaxEarningDevicesPerCell: string(rewardsMaxEarningDevicesPerCell)
     }

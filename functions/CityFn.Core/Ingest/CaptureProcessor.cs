@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest.Capture;
@@ -8,46 +9,90 @@ namespace CityFn.Core.Ingest;
 public sealed record AcceptedMessage(
     DeviceMessage Message, DeviceRegistration Registration, long EventSequenceNumber, string Offset, DateTimeOffset EnqueuedTime, byte[] Body, byte[] BodyHash);
 
-/// <summary>A rejected event as the dead-letter blob records it (one JSON line each).</summary>
+/// <summary>
+/// A rejected event as the dead-letter blob records it (one JSON line each). A damaged stretch of the file
+/// is one line too: reason <c>corrupt_block</c>, <see cref="SequenceNumber"/> -1, <see cref="Offset"/> the
+/// byte offset in the file, no device or body.
+/// </summary>
 public sealed record RejectedMessage(
     string Source, long SequenceNumber, string Offset, string? Device, string Reason, string Detail, DateTimeOffset EnqueuedTime, string? BodyBase64);
 
-/// <summary>Everything one capture file yields before anything is stored.</summary>
+/// <summary>What one batch of consecutive events of a capture file yields before anything is stored.</summary>
 public sealed class CaptureBatch(string source)
 {
     public string Source { get; } = source;
 
+    /// <summary>Events decoded in this batch.</summary>
     public int Events { get; set; }
+
+    /// <summary>Events that damaged blocks in this batch declared and that could not be read.</summary>
+    public long LostEvents { get; set; }
 
     public List<AcceptedMessage> Accepted { get; } = [];
 
     public List<RejectedMessage> Rejected { get; } = [];
 
-    public MinuteAggregator Aggregates { get; } = new();
+    public List<CaptureDamage> Damage { get; } = [];
 
     public long AcceptedReadings => Accepted.Sum(a => (long)a.Message.SampleCount);
 }
 
 /// <summary>
-/// Decode + signature + validation + in-file duplicate check + minute aggregation for one capture file,
-/// in memory and without storage: the part the ingest benchmark measures. Cross-file duplicates need
-/// stored state and are settled by <see cref="IngestStage"/> afterwards.
+/// Decode + signature + validation + duplicate check within a batch for one capture file, streamed in
+/// batches of at most <c>batchMessages</c> events and without storage: the part the ingest benchmark
+/// measures. Memory holds one Avro block and one batch. Duplicates across batches and files need stored
+/// state and are settled by <see cref="IngestStage"/> for each batch.
 /// </summary>
 public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions options)
 {
     private readonly MessageValidator _validator = new(devices, options);
 
-    public async Task<CaptureBatch> ProcessAsync(Stream capture, string source, CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<CaptureBatch> ProcessAsync(
+        Stream capture, string source, int batchMessages, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchMessages, 1);
         var batch = new CaptureBatch(source);
         var seen = new Dictionary<(string Device, long Sequence), byte[]>();
-        await foreach (var captureEvent in CaptureFileReader.ReadAsync(capture, cancellationToken))
+        var damage = new List<CaptureDamage>();
+        await foreach (var captureEvent in CaptureFileReader.ReadAsync(capture, damage.Add, cancellationToken))
         {
+            TakeDamage(batch, damage);
             batch.Events++;
             Process(batch, seen, captureEvent);
+            if (batch.Events >= batchMessages)
+            {
+                yield return batch;
+                batch = new CaptureBatch(source);
+                seen.Clear();
+            }
         }
 
-        return batch;
+        TakeDamage(batch, damage);
+        if (batch.Events > 0 || batch.Damage.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private static void TakeDamage(CaptureBatch batch, List<CaptureDamage> damage)
+    {
+        if (damage.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var d in damage)
+        {
+            batch.Damage.Add(d);
+            batch.LostEvents += d.LostEvents ?? 0;
+            var lost = d.LostEvents is { } count ? $"{count} events lost" : "the number of events lost is unknown (the block header was unreadable)";
+            batch.Rejected.Add(new RejectedMessage(
+                batch.Source, -1, d.ByteOffset.ToString(CultureInfo.InvariantCulture), null, RejectReasons.Code(RejectReason.CorruptBlock),
+                string.Create(CultureInfo.InvariantCulture, $"block {d.Block} at byte {d.ByteOffset}, {d.SkippedBytes} bytes skipped, {lost}: {d.Reason}"),
+                DateTimeOffset.UnixEpoch, null));
+        }
+
+        damage.Clear();
     }
 
     private void Process(CaptureBatch batch, Dictionary<(string, long), byte[]> seen, CaptureEvent captureEvent)
@@ -84,7 +129,6 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
 
         seen.Add((message.Device, message.Sequence), hash);
         batch.Accepted.Add(new AcceptedMessage(message, verdict.Registration!, captureEvent.SequenceNumber, captureEvent.Offset, enqueued, body, hash));
-        batch.Aggregates.Add(message);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
