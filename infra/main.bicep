@@ -50,6 +50,9 @@ param rewardsDataShareBasisPoints int = 7000
 @description('Rewards policy: how many devices of one location cell earn.')
 param rewardsMaxEarningDevicesPerCell int = 3
 
+@description('Reward tokens paid per epoch, in base units (10^-18 token), as a decimal string.')
+param rewardsEpochPool string = '1000000000000000000000'
+
 @minValue(40)
 @maxValue(1000)
 @description('Flex Consumption: most instances the app scales out to.')
@@ -227,6 +230,15 @@ module functionApp 'modules/functionapp.bicep' = {
       Ingest__BatchMessages: '1000'
       Rewards__DataShareBasisPoints: string(rewardsDataShareBasisPoints)
       Rewards__MaxEarningDevicesPerCell: string(rewardsMaxEarningDevicesPerCell)
+      // Epoch length (must equal Ingest__EpochLength), pool per epoch in token base units, and how the
+      // epoch ledger is read: expected reporting interval, quality of unscored devices, cell size, model weights.
+      Rewards__EpochLength: '01:00:00'
+      Rewards__EpochPool: rewardsEpochPool
+      Rewards__ExpectedSampleInterval: '00:01:00'
+      Rewards__UnscoredQuality: '1.0'
+      Rewards__LocationCellSizeE7: '100000'
+      Rewards__ModelCostWeights: ''
+      Rewards__DefaultModelCostWeight: '1.0'
     }
   }
   // The identity comes from the access module, so the app's data-plane roles exist before it starts.

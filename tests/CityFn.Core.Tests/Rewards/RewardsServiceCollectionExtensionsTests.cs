@@ -27,6 +27,19 @@ public sealed class RewardsServiceCollectionExtensionsTests
         Assert.Contains("MaxEarningDevicesPerCell", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Rewards:EpochPool", "12.5", "EpochPool")]
+    [InlineData("Rewards:ModelCostWeights", "traffic-forecast", "ModelCostWeights")]
+    [InlineData("Rewards:ExpectedSampleInterval", "02:00:00", "ExpectedSampleInterval")]
+    public void A_malformed_pool_weight_list_or_interval_fails_naming_the_setting(string key, string value, string named)
+    {
+        var services = Services(new() { [key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RewardsPolicyOptions>>().Value);
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings) =>
         new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
