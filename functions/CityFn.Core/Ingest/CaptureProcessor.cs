@@ -117,6 +117,13 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
         }
 
         var message = verdict.Message!;
+        if (message.WindowStart < DateTimeOffset.UnixEpoch)
+        {
+            // Epochs are numbered from 1970 (EpochClock); nothing earlier can be rewarded or stored by epoch.
+            Reject(batch, captureEvent, message.Device, RejectReason.TimestampTooOld, "the window starts before 1970-01-01", enqueued);
+            return;
+        }
+
         var hash = verdict.BodyHash!;
         if (seen.TryGetValue((message.Device, message.Sequence), out var earlier))
         {

@@ -1,3 +1,5 @@
+using CityFn.Core.Rewards;
+
 namespace CityFn.Core.Ingest;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace CityFn.Core.Ingest;
 /// minutes and epochs the file touches, never with the number of messages, so a 500 MB file of a few
 /// thousand devices stays at a few MB.
 /// </summary>
-internal sealed class IngestFileTotals(long epochTicks)
+internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock ledgerEpochs)
 {
     public long Events { get; private set; }
 
@@ -53,13 +55,13 @@ internal sealed class IngestFileTotals(long epochTicks)
             device.AcceptedReadings += message.SampleCount;
             for (var i = 0; i < message.SampleCount; i++)
             {
-                var counts = Epoch(message.SampleTime(i).UtcTicks / epochTicks, message.Device);
+                var counts = Epoch(contributionEpochs.EpochOf(message.SampleTime(i)), message.Device);
                 counts.Owner ??= accepted.Registration.Owner;
                 counts.IntervalSeconds = counts.IntervalSeconds == 0 ? message.IntervalSeconds : counts.IntervalSeconds;
                 counts.AcceptedReadings++;
             }
 
-            var ledgerKey = (message.WindowStart.UtcTicks / epochTicks, message.Device);
+            var ledgerKey = (ledgerEpochs.EpochOf(message.WindowStart), message.Device);
             LedgerSamples[ledgerKey] = LedgerSamples.GetValueOrDefault(ledgerKey) + message.SampleCount;
             if (!Jobs.TryGetValue(message.Kind, out var job))
             {
@@ -81,7 +83,7 @@ internal sealed class IngestFileTotals(long epochTicks)
             }
 
             Device(rejected.Device).Rejected[rejected.Reason] = Device(rejected.Device).Rejected.GetValueOrDefault(rejected.Reason) + 1;
-            var counts = Epoch(rejected.EnqueuedTime.UtcTicks / epochTicks, rejected.Device);
+            var counts = Epoch(contributionEpochs.EpochOf(rejected.EnqueuedTime), rejected.Device);
             counts.Rejected[rejected.Reason] = counts.Rejected.GetValueOrDefault(rejected.Reason) + 1;
         }
 

@@ -9,7 +9,10 @@ using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest.Capture;
+using CityFn.Core.Rewards;
+using CityFn.Core.Rewards.Ledger;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CityFn.Core.Ingest;
 
@@ -27,7 +30,7 @@ namespace CityFn.Core.Ingest;
 /// </summary>
 public sealed partial class IngestStage(
     BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables,
-    DeviceRegistryStore registry, IngestOptions options, ILogger<IngestStage> logger)
+    DeviceRegistryStore registry, EpochLedgerStore ledger, IOptions<RewardsPolicyOptions> rewards, IngestOptions options, ILogger<IngestStage> logger)
 {
     /// <summary>Table round trips in flight at once (one per device partition).</summary>
     private const int TableParallelism = 8;
@@ -38,7 +41,7 @@ public sealed partial class IngestStage(
         var source = blobs.GetBlobContainerClient(containerName).GetBlobClient(blobName);
         var sourceId = CaptureBlobName.SourceId(blobName);
         var directory = await registry.LoadDirectoryAsync(cancellationToken);
-        var totals = new IngestFileTotals(options.EpochLength.Ticks);
+        var totals = new IngestFileTotals(new EpochClock(options.EpochLength), new EpochClock(rewards.Value.EpochLength));
         var sequences = await TableAsync(IngestStorage.SequencesTable, cancellationToken);
         var readings = new ReadingsOutput(this, blobName, sourceId);
         var deadLetters = new DeadLetterOutput(this, sourceId);
@@ -69,6 +72,8 @@ public sealed partial class IngestStage(
         await WriteRejectCountsAsync(totals, sourceId, cancellationToken);
         await WriteDeviceStatsAsync(totals, sourceId, cancellationToken);
         await WriteContributionsAsync(totals, sourceId, cancellationToken);
+        await ledger.RecordSamplesAsync(
+            totals.LedgerSamples.Select(s => new SampleRecord(s.Key.Epoch, s.Key.Device, blobName, s.Value)), cancellationToken);
         var jobs = await EnqueueJobsAsync(totals, blobName, sourceId, readingsBlob, cancellationToken);
 
         foreach (var damage in totals.Damage)
