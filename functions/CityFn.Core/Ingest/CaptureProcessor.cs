@@ -52,7 +52,7 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchMessages, 1);
         var batch = new CaptureBatch(source);
-        var seen = new Dictionary<(string Device, long Sequence), byte[]>();
+        var seen = new Dictionary<(string Device, long Sequence), (byte[] BodyHash, long Event)>();
         var damage = new List<CaptureDamage>();
         await foreach (var captureEvent in CaptureFileReader.ReadAsync(capture, damage.Add, cancellationToken))
         {
@@ -85,7 +85,8 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
         {
             batch.Damage.Add(d);
             batch.LostEvents += d.LostEvents ?? 0;
-            var lost = d.LostEvents is { } count ? $"{count} events lost" : "the number of events lost is unknown (the block header was unreadable)";
+            // The skipped bytes may hold further blocks whose headers were never read: hence "at least".
+            var lost = d.LostEvents is { } count ? $"at least {count} events lost" : "events lost (how many is unknown: the block header was unreadable)";
             batch.Rejected.Add(new RejectedMessage(
                 batch.Source, -1, d.ByteOffset.ToString(CultureInfo.InvariantCulture), null, RejectReasons.Code(RejectReason.CorruptBlock),
                 string.Create(CultureInfo.InvariantCulture, $"block {d.Block} at byte {d.ByteOffset}, {d.SkippedBytes} bytes skipped, {lost}: {d.Reason}"),
@@ -95,7 +96,7 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
         damage.Clear();
     }
 
-    private void Process(CaptureBatch batch, Dictionary<(string, long), byte[]> seen, CaptureEvent captureEvent)
+    private void Process(CaptureBatch batch, Dictionary<(string, long), (byte[] BodyHash, long Event)> seen, CaptureEvent captureEvent)
     {
         var body = captureEvent.Body ?? [];
         DateTimeOffset enqueued;
@@ -127,14 +128,15 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
         var hash = verdict.BodyHash!;
         if (seen.TryGetValue((message.Device, message.Sequence), out var earlier))
         {
-            var duplicate = earlier.AsSpan().SequenceEqual(hash);
+            // Same wording as a duplicate found through the stored claims (a previous batch), so the dead
+            // letters of a file do not depend on where batches happen to split it.
+            var duplicate = earlier.BodyHash.AsSpan().SequenceEqual(hash);
             Reject(batch, captureEvent, message.Device, duplicate ? RejectReason.DuplicateMessage : RejectReason.SequenceReused,
-                duplicate ? $"seq {message.Sequence} was already accepted earlier in this file" : $"seq {message.Sequence} was already used by a different message in this file",
-                enqueued);
+                $"seq {message.Sequence} was already accepted earlier in this file (event {earlier.Event})", enqueued);
             return;
         }
 
-        seen.Add((message.Device, message.Sequence), hash);
+        seen.Add((message.Device, message.Sequence), (hash, captureEvent.SequenceNumber));
         batch.Accepted.Add(new AcceptedMessage(message, verdict.Registration!, captureEvent.SequenceNumber, captureEvent.Offset, enqueued, body, hash));
     }
 
