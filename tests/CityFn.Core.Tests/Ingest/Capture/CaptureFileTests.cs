@@ -192,6 +192,7 @@ public sealed class CaptureFileTests
         Assert.Equal(name, parsed);
         Assert.False(CaptureBlobName.TryParse("cityfn-ns/traffic/3/2026/11/25/09/05.avro", out _));
         Assert.Equal("cityfn-ns_traffic_3_2026_11_25_09_05_07", CaptureBlobName.SourceId(name.ToString()));
+        Assert.Equal("local_my__file!23!3f", CaptureBlobName.SourceId("local/my_file#?.avro"));
     }
 
     internal static List<CaptureEvent> SampleEvents(int count)
