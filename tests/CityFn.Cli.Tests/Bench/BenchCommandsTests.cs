@@ -26,5 +26,6 @@ public sealed class BenchCommandsTests
         Assert.True(result.RootElement.GetProperty("fileBytes").GetDouble() > 500_000, output);
         Assert.True(result.RootElement.GetProperty("peakWorkingSetMiB").GetDouble() > 0, output);
         Assert.True(result.RootElement.GetProperty("peakManagedHeapMiB").GetDouble() > 0, output);
+        Assert.True(result.RootElement.GetProperty("peakHeapAfterGcMiB").GetDouble() > 0, output);
     }
 }
