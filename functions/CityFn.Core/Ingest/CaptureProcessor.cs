@@ -34,17 +34,38 @@ public sealed class CaptureBatch(string source)
 
     public List<CaptureDamage> Damage { get; } = [];
 
-    public long AcceptedReadings => Accepted.Sum(a => (long)a.Message.SampleCount);
+    public long AcceptedReadings { get; private set; }
+
+    public void Accept(AcceptedMessage accepted)
+    {
+        ArgumentNullException.ThrowIfNull(accepted);
+        Accepted.Add(accepted);
+        AcceptedReadings += accepted.Message.SampleCount;
+    }
+
+    /// <summary>Takes back messages found to be duplicates of stored claims.</summary>
+    public void Drop(IReadOnlySet<AcceptedMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        Accepted.RemoveAll(messages.Contains);
+        AcceptedReadings = Accepted.Sum(a => (long)a.Message.SampleCount);
+    }
 }
 
 /// <summary>
 /// Decode + signature + validation + duplicate check within a batch for one capture file, streamed in
-/// batches of at most <c>batchMessages</c> events and without storage: the part the ingest benchmark
+/// batches of at most <c>batchMessages</c> events (or <see cref="MaxBatchReadings"/> accepted readings) and without storage: the part the ingest benchmark
 /// measures. Memory holds one Avro block and one batch. Duplicates across batches and files need stored
 /// state and are settled by <see cref="IngestStage"/> for each batch.
 /// </summary>
 public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions options)
 {
+    /// <summary>
+    /// A batch also ends once it holds this many accepted readings, so long messages (up to 3,600 samples)
+    /// cannot make a batch, and the Parquet row group written from it, many times larger than usual.
+    /// </summary>
+    public const int MaxBatchReadings = 100_000;
+
     private readonly MessageValidator _validator = new(devices, options);
 
     public async IAsyncEnumerable<CaptureBatch> ProcessAsync(
@@ -59,7 +80,7 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
             TakeDamage(batch, damage);
             batch.Events++;
             Process(batch, seen, captureEvent);
-            if (batch.Events >= batchMessages)
+            if (batch.Events >= batchMessages || batch.AcceptedReadings >= MaxBatchReadings)
             {
                 yield return batch;
                 batch = new CaptureBatch(source);
@@ -137,7 +158,7 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
         }
 
         seen.Add((message.Device, message.Sequence), (hash, captureEvent.SequenceNumber));
-        batch.Accepted.Add(new AcceptedMessage(message, verdict.Registration!, captureEvent.SequenceNumber, captureEvent.Offset, enqueued, body, hash));
+        batch.Accept(new AcceptedMessage(message, verdict.Registration!, captureEvent.SequenceNumber, captureEvent.Offset, enqueued, body, hash));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -120,7 +120,7 @@ public sealed partial class IngestStage(
         if (!refused.IsEmpty)
         {
             var drop = refused.Select(r => r.Accepted).ToHashSet();
-            batch.Accepted.RemoveAll(drop.Contains);
+            batch.Drop(drop);
             batch.Rejected.AddRange(refused.Select(r => r.Rejected).OrderBy(r => r.SequenceNumber));
         }
     }
