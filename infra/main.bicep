@@ -105,6 +105,7 @@ module storage 'modules/storage.bicep' = {
     tables: [
       'devices'
       'edgehosts'
+      'devicestats'
     ]
     privateNetworking: vnetEnabled
   }
@@ -240,6 +241,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Ingest__MaxAhead: '00:02:00'
       Ingest__MaxBehind: '06:00:00'
       Ingest__EpochLength: '01:00:00'
+      Ingest__BatchMessages: '1000'
       Rewards__DataShareBasisPoints: string(rewardsDataShareBasisPoints)
       Rewards__MaxEarningDevicesPerCell: string(rewardsMaxEarningDevicesPerCell)
       // Epoch length (must equal Ingest__EpochLength), pool per epoch in token base units, and how the

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityFn.Core.Devices;
+using CityFn.Core.Ethereum;
 using CityFn.Core.Ingest;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,8 +8,11 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CityFn.Functions;
 
-/// <summary>POST /api/devices registers a device to an owner; GET /api/devices/{address} shows the registration.</summary>
-public sealed class DevicesFunction(DeviceRegistrationService registrations, DeviceRegistryStore store)
+/// <summary>
+/// POST /api/devices registers a device to an owner; GET /api/devices/{address} shows the registration with
+/// what ingest accepted and rejected from it (per reason code, summed over all capture files).
+/// </summary>
+public sealed class DevicesFunction(DeviceRegistrationService registrations, DeviceRegistryStore store, DeviceIngestStatsStore ingestStats)
 {
     [Function("RegisterDevice")]
     public async Task<IActionResult> Register(
@@ -44,15 +48,20 @@ public sealed class DevicesFunction(DeviceRegistrationService registrations, Dev
         string address,
         CancellationToken cancellationToken)
     {
-        if (!DeviceAddress.TryNormalize(address, out var device))
+        if (!EthAddress.TryParse(address, out var parsed))
         {
             return Json(new DeviceRegistrationResult(false, "malformed_registration", "the address must be 0x + 40 hex digits", null), StatusCodes.Status400BadRequest);
         }
 
+        var device = parsed.ToLowerHex();
         var registration = await store.FindAsync(device, cancellationToken);
-        return registration is null
-            ? new NotFoundResult()
-            : new JsonResult(DeviceRegistrationView.From(registration), DeviceJsonContext.Default.Options);
+        if (registration is null)
+        {
+            return new NotFoundResult();
+        }
+
+        var view = DeviceRegistrationView.From(registration) with { Ingest = await ingestStats.ReadAsync(device, cancellationToken) };
+        return new JsonResult(view, DeviceJsonContext.Default.Options);
     }
 
     private static JsonResult Json(DeviceRegistrationResult result, int status) =>

@@ -14,10 +14,11 @@ namespace CityFn.Functions.Tests;
 public sealed class DevicesFunctionTests(AzuriteFixture azurite)
 {
     [Fact]
-    public async Task A_signed_registration_is_stored_shown_by_GET_and_its_replay_is_a_409_with_the_reason()
+    public async Task A_signed_registration_is_stored_shown_by_GET_with_its_ingest_counts_and_its_replay_is_a_409_with_the_reason()
     {
-        var store = new DeviceRegistryStore(new TableServiceClient(azurite.ConnectionString));
-        var function = new DevicesFunction(new DeviceRegistrationService(store, new DeviceRegistryOptions(), TimeProvider.System), store);
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        var store = new DeviceRegistryStore(tables);
+        var function = new DevicesFunction(new DeviceRegistrationService(store, new DeviceRegistryOptions(), TimeProvider.System), store, new DeviceIngestStatsStore(tables));
         var ownerSecret = RandomNumberGenerator.GetBytes(32);
         var deviceSecret = RandomNumberGenerator.GetBytes(32);
         var device = DeviceKey.FromBytes(deviceSecret).Address;
@@ -28,6 +29,11 @@ public sealed class DevicesFunctionTests(AzuriteFixture azurite)
             DeviceSignature = DeviceRegistrationService.Sign(request, 31337, deviceSecret),
         };
         var json = JsonSerializer.Serialize(request, DeviceJsonContext.Default.DeviceRegistrationRequest);
+        await tables.GetTableClient(IngestStorage.DeviceStatsTable).CreateIfNotExistsAsync();
+        await tables.GetTableClient(IngestStorage.DeviceStatsTable).UpsertEntityAsync(DeviceIngestStatsStore.Row(
+            device, "ns_noise_0_2026_11_25_12_00_00", 4, 240, new Dictionary<string, long> { ["value_out_of_range"] = 2, ["duplicate_message"] = 1 }));
+        await tables.GetTableClient(IngestStorage.DeviceStatsTable).UpsertEntityAsync(DeviceIngestStatsStore.Row(
+            device, "ns_noise_0_2026_11_25_12_01_00", 1, 60, new Dictionary<string, long> { ["value_out_of_range"] = 3 }));
 
         var created = Assert.IsType<JsonResult>(await function.Register(Post(json), CancellationToken.None));
         var replay = Assert.IsType<JsonResult>(await function.Register(Post(json), CancellationToken.None));
@@ -37,7 +43,15 @@ public sealed class DevicesFunctionTests(AzuriteFixture azurite)
         Assert.Equal(StatusCodes.Status200OK, created.StatusCode);
         Assert.Equal(StatusCodes.Status409Conflict, replay.StatusCode);
         Assert.Equal("stale_nonce", ((DeviceRegistrationResult)replay.Value!).Reason);
-        Assert.Equal("noise", ((DeviceRegistrationView)shown.Value!).Kind);
+        var view = (DeviceRegistrationView)shown.Value!;
+        Assert.Equal("noise", view.Kind);
+        Assert.NotNull(view.Ingest);
+        Assert.Equal(5, view.Ingest.AcceptedMessages);
+        Assert.Equal(300, view.Ingest.AcceptedReadings);
+        Assert.Equal(6, view.Ingest.RejectedMessages);
+        Assert.Equal(5, view.Ingest.Rejected["value_out_of_range"]);
+        Assert.Equal(2, view.Ingest.Files);
+        Assert.Contains("\"ingest\":{\"acceptedMessages\":5", JsonSerializer.Serialize(view, DeviceJsonContext.Default.DeviceRegistrationView), StringComparison.Ordinal);
         Assert.Equal(StatusCodes.Status400BadRequest, malformed.StatusCode);
         Assert.IsType<NotFoundResult>(await function.Get(new DefaultHttpContext().Request, DeviceKey.Generate().Address, CancellationToken.None));
     }

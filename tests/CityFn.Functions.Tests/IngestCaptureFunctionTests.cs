@@ -4,8 +4,11 @@ using Azure.Storage.Queues;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest;
 using CityFn.Core.Ingest.Capture;
+using CityFn.Core.Rewards;
+using CityFn.Core.Rewards.Ledger;
 using CityFn.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CityFn.Functions.Tests;
 
@@ -32,7 +35,10 @@ public sealed class IngestCaptureFunctionTests(AzuriteFixture azurite)
         var container = blobs.GetBlobContainerClient(IngestStorage.CaptureContainer);
         await container.CreateIfNotExistsAsync();
         await container.GetBlobClient(name).UploadAsync(file);
-        var stage = new IngestStage(blobs, new QueueServiceClient(azurite.ConnectionString), tables, registry, new IngestOptions(), NullLogger<IngestStage>.Instance);
+        var rewards = Options.Create(new RewardsPolicyOptions());
+        var stage = new IngestStage(
+            blobs, new QueueServiceClient(azurite.ConnectionString), tables, registry, new EpochLedgerStore(tables, registry, rewards), rewards,
+            new IngestOptions(), NullLogger<IngestStage>.Instance);
 
         await new IngestCaptureFunction(stage).Run(container.GetBlobClient(name), CancellationToken.None);
 

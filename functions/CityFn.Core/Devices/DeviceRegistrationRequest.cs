@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CityFn.Core.Ingest;
 
 namespace CityFn.Core.Devices;
 
@@ -23,12 +24,13 @@ public sealed record DeviceRegistrationRequest(
 public sealed record DeviceRegistrationResult(bool Stored, string? Reason, string? Detail, DeviceRegistrationView? Registration);
 
 /// <summary>A registration as the API shows it.</summary>
-public sealed record DeviceRegistrationView(string Device, string Owner, string Kind, double Lat, double Lon, string? Segment, long Nonce, DateTimeOffset RegisteredAt)
+/// <remarks><see cref="Ingest"/> (GET /api/devices/{address} only): what ingest accepted and rejected from the device.</remarks>
+public sealed record DeviceRegistrationView(string Device, string Owner, string Kind, double Lat, double Lon, string? Segment, long Nonce, DateTimeOffset RegisteredAt, DeviceIngestStats? Ingest = null)
 {
     public static DeviceRegistrationView From(DeviceRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        return new(registration.Device, registration.Owner, Ingest.SensorKinds.WireName(registration.Kind),
+        return new(registration.Device, registration.Owner, SensorKinds.WireName(registration.Kind),
             registration.Location.Lat, registration.Location.Lon, registration.Location.Segment, registration.Nonce, registration.RegisteredAt);
     }
 }

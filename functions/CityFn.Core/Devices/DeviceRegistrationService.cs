@@ -24,10 +24,13 @@ public sealed class DeviceRegistrationService(DeviceRegistryStore store, DeviceR
     public async Task<DeviceRegistrationResult> RegisterAsync(DeviceRegistrationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!DeviceAddress.TryNormalize(request.Device, out var device) || !DeviceAddress.TryNormalize(request.Owner, out var owner))
+        if (!EthAddress.TryParse(request.Device, out var deviceAddress) || !EthAddress.TryParse(request.Owner, out var ownerAddress))
         {
-            return Refused("malformed_registration", "device and owner must be 0x-prefixed 20-byte hex addresses");
+            return Refused("malformed_registration", "device and owner must be 0x-prefixed 20-byte hex addresses (in mixed case, a valid EIP-55 checksum)");
         }
+
+        var device = deviceAddress.ToLowerHex();
+        var owner = ownerAddress.ToLowerHex();
 
         if (!SensorKinds.TryParse(request.Kind, out var kind))
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest.Capture;
@@ -8,49 +9,115 @@ namespace CityFn.Core.Ingest;
 public sealed record AcceptedMessage(
     DeviceMessage Message, DeviceRegistration Registration, long EventSequenceNumber, string Offset, DateTimeOffset EnqueuedTime, byte[] Body, byte[] BodyHash);
 
-/// <summary>A rejected event as the dead-letter blob records it (one JSON line each).</summary>
+/// <summary>
+/// A rejected event as the dead-letter blob records it (one JSON line each). A damaged stretch of the file
+/// is one line too: reason <c>corrupt_block</c>, <see cref="SequenceNumber"/> -1, <see cref="Offset"/> the
+/// byte offset in the file, no device or body.
+/// </summary>
 public sealed record RejectedMessage(
     string Source, long SequenceNumber, string Offset, string? Device, string Reason, string Detail, DateTimeOffset EnqueuedTime, string? BodyBase64);
 
-/// <summary>Everything one capture file yields before anything is stored.</summary>
+/// <summary>What one batch of consecutive events of a capture file yields before anything is stored.</summary>
 public sealed class CaptureBatch(string source)
 {
     public string Source { get; } = source;
 
+    /// <summary>Events decoded in this batch.</summary>
     public int Events { get; set; }
+
+    /// <summary>Events that damaged blocks in this batch declared and that could not be read.</summary>
+    public long LostEvents { get; set; }
 
     public List<AcceptedMessage> Accepted { get; } = [];
 
     public List<RejectedMessage> Rejected { get; } = [];
 
-    public MinuteAggregator Aggregates { get; } = new();
+    public List<CaptureDamage> Damage { get; } = [];
 
-    public long AcceptedReadings => Accepted.Sum(a => (long)a.Message.SampleCount);
+    public long AcceptedReadings { get; private set; }
+
+    public void Accept(AcceptedMessage accepted)
+    {
+        ArgumentNullException.ThrowIfNull(accepted);
+        Accepted.Add(accepted);
+        AcceptedReadings += accepted.Message.SampleCount;
+    }
+
+    /// <summary>Takes back messages found to be duplicates of stored claims.</summary>
+    public void Drop(IReadOnlySet<AcceptedMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        Accepted.RemoveAll(messages.Contains);
+        AcceptedReadings = Accepted.Sum(a => (long)a.Message.SampleCount);
+    }
 }
 
 /// <summary>
-/// Decode + signature + validation + in-file duplicate check + minute aggregation for one capture file,
-/// in memory and without storage: the part the ingest benchmark measures. Cross-file duplicates need
-/// stored state and are settled by <see cref="IngestStage"/> afterwards.
+/// Decode + signature + validation + duplicate check within a batch for one capture file, streamed in
+/// batches of at most <c>batchMessages</c> events (or <see cref="MaxBatchReadings"/> accepted readings) and without storage: the part the ingest benchmark
+/// measures. Memory holds one Avro block and one batch. Duplicates across batches and files need stored
+/// state and are settled by <see cref="IngestStage"/> for each batch.
 /// </summary>
 public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions options)
 {
+    /// <summary>
+    /// A batch also ends once it holds this many accepted readings, so long messages (up to 3,600 samples)
+    /// cannot make a batch, and the Parquet row group written from it, many times larger than usual.
+    /// </summary>
+    public const int MaxBatchReadings = 100_000;
+
     private readonly MessageValidator _validator = new(devices, options);
 
-    public async Task<CaptureBatch> ProcessAsync(Stream capture, string source, CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<CaptureBatch> ProcessAsync(
+        Stream capture, string source, int batchMessages, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchMessages, 1);
         var batch = new CaptureBatch(source);
-        var seen = new Dictionary<(string Device, long Sequence), byte[]>();
-        await foreach (var captureEvent in CaptureFileReader.ReadAsync(capture, cancellationToken))
+        var seen = new Dictionary<(string Device, long Sequence), (byte[] BodyHash, long Event)>();
+        var damage = new List<CaptureDamage>();
+        await foreach (var captureEvent in CaptureFileReader.ReadAsync(capture, damage.Add, cancellationToken))
         {
+            TakeDamage(batch, damage);
             batch.Events++;
             Process(batch, seen, captureEvent);
+            if (batch.Events >= batchMessages || batch.AcceptedReadings >= MaxBatchReadings)
+            {
+                yield return batch;
+                batch = new CaptureBatch(source);
+                seen.Clear();
+            }
         }
 
-        return batch;
+        TakeDamage(batch, damage);
+        if (batch.Events > 0 || batch.Damage.Count > 0)
+        {
+            yield return batch;
+        }
     }
 
-    private void Process(CaptureBatch batch, Dictionary<(string, long), byte[]> seen, CaptureEvent captureEvent)
+    private static void TakeDamage(CaptureBatch batch, List<CaptureDamage> damage)
+    {
+        if (damage.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var d in damage)
+        {
+            batch.Damage.Add(d);
+            batch.LostEvents += d.LostEvents ?? 0;
+            // The skipped bytes may hold further blocks whose headers were never read: hence "at least".
+            var lost = d.LostEvents is { } count ? $"at least {count} events lost" : "events lost (how many is unknown: the block header was unreadable)";
+            batch.Rejected.Add(new RejectedMessage(
+                batch.Source, -1, d.ByteOffset.ToString(CultureInfo.InvariantCulture), null, RejectReasons.Code(RejectReason.CorruptBlock),
+                string.Create(CultureInfo.InvariantCulture, $"block {d.Block} at byte {d.ByteOffset}, {d.SkippedBytes} bytes skipped, {lost}: {d.Reason}"),
+                DateTimeOffset.UnixEpoch, null));
+        }
+
+        damage.Clear();
+    }
+
+    private void Process(CaptureBatch batch, Dictionary<(string, long), (byte[] BodyHash, long Event)> seen, CaptureEvent captureEvent)
     {
         var body = captureEvent.Body ?? [];
         DateTimeOffset enqueued;
@@ -72,19 +139,26 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
         }
 
         var message = verdict.Message!;
-        var hash = verdict.BodyHash!;
-        if (seen.TryGetValue((message.Device, message.Sequence), out var earlier))
+        if (message.WindowStart < DateTimeOffset.UnixEpoch)
         {
-            var duplicate = earlier.AsSpan().SequenceEqual(hash);
-            Reject(batch, captureEvent, message.Device, duplicate ? RejectReason.DuplicateMessage : RejectReason.SequenceReused,
-                duplicate ? $"seq {message.Sequence} was already accepted earlier in this file" : $"seq {message.Sequence} was already used by a different message in this file",
-                enqueued);
+            // Epochs are numbered from 1970 (EpochClock); nothing earlier can be rewarded or stored by epoch.
+            Reject(batch, captureEvent, message.Device, RejectReason.TimestampTooOld, "the window starts before 1970-01-01", enqueued);
             return;
         }
 
-        seen.Add((message.Device, message.Sequence), hash);
-        batch.Accepted.Add(new AcceptedMessage(message, verdict.Registration!, captureEvent.SequenceNumber, captureEvent.Offset, enqueued, body, hash));
-        batch.Aggregates.Add(message);
+        var hash = verdict.BodyHash!;
+        if (seen.TryGetValue((message.Device, message.Sequence), out var earlier))
+        {
+            // Same wording as a duplicate found through the stored claims (a previous batch), so the dead
+            // letters of a file do not depend on where batches happen to split it.
+            var duplicate = earlier.BodyHash.AsSpan().SequenceEqual(hash);
+            Reject(batch, captureEvent, message.Device, duplicate ? RejectReason.DuplicateMessage : RejectReason.SequenceReused,
+                $"seq {message.Sequence} was already accepted earlier in this file (event {earlier.Event})", enqueued);
+            return;
+        }
+
+        seen.Add((message.Device, message.Sequence), (hash, captureEvent.SequenceNumber));
+        batch.Accept(new AcceptedMessage(message, verdict.Registration!, captureEvent.SequenceNumber, captureEvent.Offset, enqueued, body, hash));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

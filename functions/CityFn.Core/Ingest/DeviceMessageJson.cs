@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CityFn.Core.Ethereum;
 
 namespace CityFn.Core.Ingest;
 
@@ -86,10 +87,12 @@ public static class DeviceMessageJson
             return MessageParseResult.Unknown(wire.V.Value);
         }
 
-        if (!DeviceAddress.TryNormalize(wire.Device, out var device))
+        if (!EthAddress.TryParse(wire.Device, out var address))
         {
-            return MessageParseResult.Malformed("\"device\" must be a 0x-prefixed 20-byte hex address");
+            return MessageParseResult.Malformed("\"device\" must be a 0x-prefixed 20-byte hex address (in mixed case, a valid EIP-55 checksum)");
         }
+
+        var device = address.ToLowerHex();
 
         if (wire.Seq is not { } sequence || sequence < 0)
         {

@@ -1,4 +1,5 @@
 using CityFn.Core.Devices;
+using CityFn.Core.Rewards;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ public static class IngestServiceCollectionExtensions
 {
     /// <summary>
     /// The ingest stage and the device registry, with <see cref="IngestOptions"/> from section "Ingest" and
-    /// <see cref="DeviceRegistryOptions"/> from "Devices". Needs AddCityFnStorage.
+    /// <see cref="DeviceRegistryOptions"/> from "Devices", and the rewards ledger (AddCityFnRewards). Needs AddCityFnStorage.
     /// </summary>
     public static IServiceCollection AddCityFnIngest(this IServiceCollection services)
     {
@@ -21,7 +22,10 @@ public static class IngestServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeviceRegistryOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DeviceRegistrationService>();
+        // Ingest records accepted samples in the rewards epoch ledger.
+        services.AddCityFnRewards();
         services.AddSingleton<IngestStage>();
+        services.AddSingleton<DeviceIngestStatsStore>();
         return services;
     }
 }

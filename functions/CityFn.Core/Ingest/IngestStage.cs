@@ -1,136 +1,169 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest.Capture;
+using CityFn.Core.Rewards;
+using CityFn.Core.Rewards.Ledger;
 using Microsoft.Extensions.Logging;
-using Parquet.Serialization;
+using Microsoft.Extensions.Options;
 
 namespace CityFn.Core.Ingest;
 
 /// <summary>
-/// Ingests one capture blob: decode, verify, validate, dedupe against stored sequence claims, then write
-/// every output keyed by the blob's source id so a re-run (duplicate Event Grid delivery, replay, backfill)
-/// overwrites instead of duplicating. A file that is not valid Capture Avro is copied to the poison
-/// container with its error and nothing else is written for it. The IngestCapture function and
-/// `cityfn ingest` both call <see cref="IngestBlobAsync"/>.
+/// Ingests one capture blob as a stream of batches (<see cref="IngestOptions.BatchMessages"/> events each):
+/// decode, verify, validate, settle duplicates against the stored sequence claims, append the batch's
+/// readings as one Parquet row group and its rejects to the dead-letter blob, then, after the last batch,
+/// write the per-file rows (minute partials, rejects, contributions, device stats), commit the blobs and
+/// enqueue the scoring jobs. Every output is keyed by the blob's source id, so a re-run (duplicate Event
+/// Grid delivery, replay, backfill) overwrites instead of duplicating. Memory holds one Avro block, one
+/// batch and one 4 MB upload block per output blob, plus per-device totals, whatever the file size.
+/// A damaged block is skipped to the next sync marker and dead-lettered as <c>corrupt_block</c>; a file
+/// whose header cannot be read is copied to the poison container with its error. The IngestCapture
+/// function and `cityfn ingest` both call <see cref="IngestBlobAsync"/>.
 /// </summary>
 public sealed partial class IngestStage(
     BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables,
-    DeviceRegistryStore registry, IngestOptions options, ILogger<IngestStage> logger)
+    DeviceRegistryStore registry, EpochLedgerStore ledger, IOptions<RewardsPolicyOptions> rewards, IngestOptions options, ILogger<IngestStage> logger)
 {
+    /// <summary>Table round trips in flight at once (one per device partition).</summary>
+    private const int TableParallelism = 8;
+
     public async Task<IngestSummary> IngestBlobAsync(string containerName, string blobName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(blobName);
         var source = blobs.GetBlobContainerClient(containerName).GetBlobClient(blobName);
         var sourceId = CaptureBlobName.SourceId(blobName);
         var directory = await registry.LoadDirectoryAsync(cancellationToken);
-        CaptureBatch batch;
+        var totals = new IngestFileTotals(new EpochClock(options.EpochLength), new EpochClock(rewards.Value.EpochLength));
+        var sequences = await TableAsync(IngestStorage.SequencesTable, cancellationToken);
+        var readings = new ReadingsOutput(this, blobName, sourceId);
+        var deadLetters = new DeadLetterOutput(this, sourceId);
         try
         {
             await using var stream = await source.OpenReadAsync(cancellationToken: cancellationToken);
-            batch = await new CaptureProcessor(directory, options).ProcessAsync(stream, blobName, cancellationToken);
+            var processor = new CaptureProcessor(directory, options);
+            await foreach (var batch in processor.ProcessAsync(stream, blobName, options.BatchMessages, cancellationToken))
+            {
+                await SettleSequencesAsync(sequences, batch, blobName, cancellationToken);
+                await readings.WriteAsync(batch, cancellationToken);
+                await deadLetters.WriteAsync(batch, cancellationToken);
+                totals.Add(batch);
+            }
         }
         catch (CaptureFormatException exception)
         {
+            // Only an unreadable header throws: damaged blocks are skipped and reported as batches go.
+            readings.Abandon();
+            deadLetters.Abandon();
             await PoisonAsync(source, blobName, exception, cancellationToken);
             return new IngestSummary(1, 1, 0, 0, 0, new Dictionary<string, long>(), 0, [$"{blobName}: {exception.Message}"]);
         }
 
-        await SettleSequencesAsync(batch, blobName, cancellationToken);
-        var readingsBlob = await WriteReadingsAsync(batch, blobName, sourceId, cancellationToken);
-        await WriteDeadLettersAsync(batch, sourceId, cancellationToken);
-        await WriteAggregatesAsync(batch, sourceId, cancellationToken);
-        await WriteRejectCountsAsync(batch, sourceId, cancellationToken);
-        await WriteContributionsAsync(batch, sourceId, cancellationToken);
-        var jobs = await EnqueueJobsAsync(batch, sourceId, readingsBlob, cancellationToken);
+        var readingsBlob = await readings.CompleteAsync(cancellationToken);
+        await deadLetters.CompleteAsync(cancellationToken);
+        await WriteAggregatesAsync(totals, sourceId, cancellationToken);
+        await WriteRejectCountsAsync(totals, sourceId, cancellationToken);
+        await WriteDeviceStatsAsync(totals, sourceId, cancellationToken);
+        await WriteContributionsAsync(totals, sourceId, cancellationToken);
+        await ledger.RecordSamplesAsync(
+            totals.LedgerSamples.Select(s => new SampleRecord(s.Key.Epoch, s.Key.Device, blobName, s.Value)), cancellationToken);
+        var jobs = await EnqueueJobsAsync(totals, blobName, sourceId, readingsBlob, cancellationToken);
 
-        var rejected = batch.Rejected.GroupBy(r => r.Reason).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
-        LogIngested(blobName, batch.Events, batch.Accepted.Count, batch.Rejected.Count);
-        return new IngestSummary(1, 0, batch.Events, batch.Accepted.Count, batch.AcceptedReadings, rejected, jobs, []);
+        foreach (var damage in totals.Damage)
+        {
+            LogDamaged(blobName, damage);
+        }
+
+        LogIngested(blobName, totals.Events, totals.AcceptedMessages, totals.Rejected.Values.Sum());
+        return new IngestSummary(
+            1, 0, totals.Events + totals.LostEvents, totals.AcceptedMessages, totals.AcceptedReadings,
+            new Dictionary<string, long>(totals.Rejected.Where(r => r.Value > 0), StringComparer.Ordinal), jobs, totals.Damage);
     }
 
     /// <summary>
     /// A (device, seq) is claimed by the first event accepted with it. A claim by this same blob and event
-    /// (a re-run) keeps the message; another claim makes it a duplicate or a reused sequence. New claims are
-    /// inserted, never overwritten: when two files race for one claim, the insert that loses sees the
-    /// winner's claim and rejects its copy.
+    /// (a re-run) keeps the message; another claim makes it a duplicate or a reused sequence, including a
+    /// claim this file made in an earlier batch. Claims are inserted, never overwritten: when two files race
+    /// for one claim, the insert that loses sees the winner's claim and rejects its copy. The first try per
+    /// device is a plain insert (one round trip when nothing is claimed yet, the usual case); only when it
+    /// conflicts are the stored claims read and compared.
     /// </summary>
-    private async Task SettleSequencesAsync(CaptureBatch batch, string blobName, CancellationToken cancellationToken)
+    private async Task SettleSequencesAsync(TableClient table, CaptureBatch batch, string blobName, CancellationToken cancellationToken)
     {
-        var table = await TableAsync(IngestStorage.SequencesTable, cancellationToken);
-        var keep = new List<AcceptedMessage>(batch.Accepted.Count);
-        foreach (var device in batch.Accepted.GroupBy(a => a.Message.Device))
+        if (batch.Accepted.Count == 0)
         {
-            var low = SequenceKey(device.Min(a => a.Message.Sequence));
-            var high = SequenceKey(device.Max(a => a.Message.Sequence));
-            var claims = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {device.Key} and RowKey ge {low} and RowKey le {high}");
-            await foreach (var claim in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-            {
-                claims[claim.RowKey] = claim;
-            }
+            return;
+        }
 
-            var pending = new List<(AcceptedMessage Accepted, TableEntity Claim)>();
-            foreach (var accepted in device)
+        var refused = new ConcurrentBag<(AcceptedMessage Accepted, RejectedMessage Rejected)>();
+        var devices = batch.Accepted.GroupBy(a => a.Message.Device, StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(
+            devices, new ParallelOptions { MaxDegreeOfParallelism = TableParallelism, CancellationToken = cancellationToken },
+            async (device, token) =>
             {
-                var key = SequenceKey(accepted.Message.Sequence);
-                if (!claims.TryGetValue(key, out var claim))
+                foreach (var chunk in device.Chunk(100))
                 {
-                    pending.Add((accepted, new TableEntity(device.Key, key)
+                    foreach (var rejection in await SettleChunkAsync(table, device.Key, chunk, blobName, token))
                     {
-                        ["Source"] = blobName,
-                        ["EventSequenceNumber"] = accepted.EventSequenceNumber,
-                        ["BodyHash"] = Convert.ToHexStringLower(accepted.BodyHash),
-                    }));
-                    keep.Add(accepted);
-                }
-                else if (IsClaimOf(claim, blobName, accepted))
-                {
-                    keep.Add(accepted);
-                }
-                else
-                {
-                    batch.Rejected.Add(ClaimedElsewhere(blobName, accepted, claim));
-                }
-            }
-
-            foreach (var chunk in pending.Chunk(100))
-            {
-                try
-                {
-                    await table.SubmitTransactionAsync(
-                        chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Add, p.Claim)), cancellationToken);
-                }
-                catch (TableTransactionFailedException)
-                {
-                    // Another file claimed one of these since the query: settle them one by one.
-                    foreach (var (accepted, entity) in chunk)
-                    {
-                        var winner = await TryClaimAsync(table, entity, cancellationToken);
-                        if (winner is null || IsClaimOf(winner, blobName, accepted))
-                        {
-                            continue;
-                        }
-
-                        keep.Remove(accepted);
-                        batch.Rejected.Add(ClaimedElsewhere(blobName, accepted, winner));
+                        refused.Add(rejection);
                     }
                 }
+            });
+
+        if (!refused.IsEmpty)
+        {
+            var drop = refused.Select(r => r.Accepted).ToHashSet();
+            batch.Drop(drop);
+            batch.Rejected.AddRange(refused.Select(r => r.Rejected).OrderBy(r => r.SequenceNumber));
+        }
+    }
+
+    private static async Task<List<(AcceptedMessage, RejectedMessage)>> SettleChunkAsync(
+        TableClient table, string device, AcceptedMessage[] chunk, string blobName, CancellationToken cancellationToken)
+    {
+        var claims = chunk.Select(a => new TableEntity(device, SequenceKey(a.Message.Sequence))
+        {
+            ["Source"] = blobName,
+            ["EventSequenceNumber"] = a.EventSequenceNumber,
+            ["BodyHash"] = Convert.ToHexStringLower(a.BodyHash),
+        }).ToList();
+        var refused = new List<(AcceptedMessage, RejectedMessage)>();
+        try
+        {
+            await table.SubmitTransactionAsync(claims.Select(c => new TableTransactionAction(TableTransactionActionType.Add, c)), cancellationToken);
+            return refused;
+        }
+        catch (TableTransactionFailedException)
+        {
+            // Some are claimed already (a re-run, a duplicate, or a file racing this one): settle one by one.
+        }
+
+        var low = claims.Min(c => c.RowKey);
+        var high = claims.Max(c => c.RowKey);
+        var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {device} and RowKey ge {low} and RowKey le {high}");
+        await foreach (var claim in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            stored[claim.RowKey] = claim;
+        }
+
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var winner = stored.TryGetValue(claims[i].RowKey, out var existing) ? existing : await TryClaimAsync(table, claims[i], cancellationToken);
+            if (winner is not null && !IsClaimOf(winner, blobName, chunk[i]))
+            {
+                refused.Add((chunk[i], ClaimedElsewhere(blobName, chunk[i], winner)));
             }
         }
 
-        if (keep.Count != batch.Accepted.Count)
-        {
-            batch.Accepted.Clear();
-            batch.Accepted.AddRange(keep);
-            batch.Aggregates.Clear();
-            keep.ForEach(a => batch.Aggregates.Add(a.Message));
-        }
+        return refused;
     }
 
     /// <summary>Inserts the claim; returns null when it was inserted, else the claim that was there first.</summary>
@@ -153,55 +186,18 @@ public sealed partial class IngestStage(
     private static RejectedMessage ClaimedElsewhere(string blobName, AcceptedMessage accepted, TableEntity claim)
     {
         var same = claim.GetString("BodyHash") == Convert.ToHexStringLower(accepted.BodyHash);
+        var where = claim.GetString("Source") == blobName ? "earlier in this file" : $"from {claim.GetString("Source")}";
         return new RejectedMessage(
             blobName, accepted.EventSequenceNumber, accepted.Offset, accepted.Message.Device,
             RejectReasons.Code(same ? RejectReason.DuplicateMessage : RejectReason.SequenceReused),
-            $"seq {accepted.Message.Sequence} was already accepted from {claim.GetString("Source")} event {claim.GetInt64("EventSequenceNumber")}",
+            $"seq {accepted.Message.Sequence} was already accepted {where} (event {claim.GetInt64("EventSequenceNumber")})",
             accepted.EnqueuedTime, Convert.ToBase64String(accepted.Body));
     }
 
-    private async Task<string?> WriteReadingsAsync(CaptureBatch batch, string blobName, string sourceId, CancellationToken cancellationToken)
-    {
-        if (batch.Accepted.Count == 0)
-        {
-            return null;
-        }
-
-        var hour = CaptureBlobName.TryParse(blobName, out var name)
-            ? name.WindowStart
-            : batch.Accepted.Min(a => a.EnqueuedTime);
-        var blob = IngestStorage.ReadingsBlobName(sourceId, new DateTimeOffset(hour.UtcDateTime.Date.AddHours(hour.UtcDateTime.Hour), TimeSpan.Zero));
-        using var buffer = new MemoryStream();
-        await ParquetSerializer.SerializeAsync(batch.Accepted.SelectMany(a => ReadingRow.From(a.Message)), buffer, cancellationToken: cancellationToken);
-        buffer.Position = 0;
-        var container = await ContainerAsync(IngestStorage.AnalyticsContainer, cancellationToken);
-        await container.GetBlobClient(blob).UploadAsync(buffer, overwrite: true, cancellationToken);
-        return blob;
-    }
-
-    private async Task WriteDeadLettersAsync(CaptureBatch batch, string sourceId, CancellationToken cancellationToken)
-    {
-        var container = await ContainerAsync(IngestStorage.DeadLetterContainer, cancellationToken);
-        var blob = container.GetBlobClient($"{sourceId}.jsonl");
-        if (batch.Rejected.Count == 0)
-        {
-            await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
-            return;
-        }
-
-        var lines = new StringBuilder();
-        foreach (var rejected in batch.Rejected.OrderBy(r => r.SequenceNumber))
-        {
-            lines.Append(JsonSerializer.Serialize(rejected, IngestJsonContext.Default.RejectedMessage)).Append('\n');
-        }
-
-        await blob.UploadAsync(BinaryData.FromString(lines.ToString()), overwrite: true, cancellationToken);
-    }
-
-    private async Task WriteAggregatesAsync(CaptureBatch batch, string sourceId, CancellationToken cancellationToken)
+    private async Task WriteAggregatesAsync(IngestFileTotals totals, string sourceId, CancellationToken cancellationToken)
     {
         var table = await TableAsync(IngestStorage.AggregatesTable, cancellationToken);
-        var rows = batch.Aggregates.Buckets
+        var rows = totals.Aggregates.Buckets
             .GroupBy(b => (b.Key.Device, b.Key.Minute))
             .Select(g =>
             {
@@ -221,68 +217,57 @@ public sealed partial class IngestStage(
         await UpsertAllAsync(table, rows, cancellationToken);
     }
 
-    private async Task WriteRejectCountsAsync(CaptureBatch batch, string sourceId, CancellationToken cancellationToken)
+    private async Task WriteRejectCountsAsync(IngestFileTotals totals, string sourceId, CancellationToken cancellationToken)
     {
         var table = await TableAsync(IngestStorage.RejectsTable, cancellationToken);
-        var rows = batch.Rejected
-            .GroupBy(r => (Device: r.Device ?? "unknown", r.Reason))
-            .Select(g => new TableEntity(g.Key.Device, $"{sourceId}|{g.Key.Reason}") { ["Reason"] = g.Key.Reason, ["Count"] = (long)g.Count() });
+        var rows = totals.Devices.SelectMany(d => d.Value.Rejected.Select(r =>
+            new TableEntity(d.Key, $"{sourceId}|{r.Key}") { ["Reason"] = r.Key, ["Count"] = r.Value }));
         await UpsertAllAsync(table, rows, cancellationToken);
     }
 
-    private async Task WriteContributionsAsync(CaptureBatch batch, string sourceId, CancellationToken cancellationToken)
+    private async Task WriteDeviceStatsAsync(IngestFileTotals totals, string sourceId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(IngestStorage.DeviceStatsTable, cancellationToken);
+        var rows = totals.Devices.Select(d =>
+            DeviceIngestStatsStore.Row(d.Key, sourceId, d.Value.AcceptedMessages, d.Value.AcceptedReadings, d.Value.Rejected));
+        await UpsertAllAsync(table, rows, cancellationToken);
+    }
+
+    private async Task WriteContributionsAsync(IngestFileTotals totals, string sourceId, CancellationToken cancellationToken)
     {
         var table = await TableAsync(IngestStorage.ContributionsTable, cancellationToken);
-        var epochTicks = options.EpochLength.Ticks;
-        var accepted = batch.Accepted
-            .SelectMany(a => Enumerable.Range(0, a.Message.SampleCount)
-                .Select(i => (Epoch: a.Message.SampleTime(i).UtcTicks / epochTicks, a.Message.Device, a.Registration.Owner, a.Message.IntervalSeconds)))
-            .GroupBy(x => (x.Epoch, x.Device))
-            .ToDictionary(g => g.Key, g => (Count: (long)g.Count(), g.First().Owner, g.First().IntervalSeconds));
-        var rejects = batch.Rejected.Where(r => r.Device is not null)
-            .GroupBy(r => (Epoch: r.EnqueuedTime.UtcTicks / epochTicks, Device: r.Device!))
-            .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Reason).ToDictionary(x => x.Key, x => (long)x.Count(), StringComparer.Ordinal));
-        var rows = accepted.Keys.Union(rejects.Keys).Select(key =>
+        var rows = totals.Epochs.Select(e => new TableEntity(e.Key.Epoch.ToString("D12", CultureInfo.InvariantCulture), $"{e.Key.Device}|{sourceId}")
         {
-            var (count, owner, interval) = accepted.GetValueOrDefault(key);
-            return new TableEntity(key.Epoch.ToString("D12", CultureInfo.InvariantCulture), $"{key.Device}|{sourceId}")
-            {
-                ["Device"] = key.Device,
-                ["Owner"] = owner,
-                ["AcceptedReadings"] = count,
-                ["ExpectedReadings"] = interval > 0 ? (long)(options.EpochLength.TotalSeconds / interval) : 0L,
-                ["Rejects"] = JsonSerializer.Serialize(rejects.GetValueOrDefault(key) ?? [], IngestJsonContext.Default.DictionaryStringInt64),
-            };
+            ["Device"] = e.Key.Device,
+            ["Owner"] = e.Value.Owner,
+            ["AcceptedReadings"] = e.Value.AcceptedReadings,
+            ["ExpectedReadings"] = e.Value.IntervalSeconds > 0 ? (long)(options.EpochLength.TotalSeconds / e.Value.IntervalSeconds) : 0L,
+            ["Rejects"] = JsonSerializer.Serialize(new Dictionary<string, long>(e.Value.Rejected, StringComparer.Ordinal), IngestJsonContext.Default.DictionaryStringInt64),
         });
         await UpsertAllAsync(table, rows, cancellationToken);
     }
 
-    private async Task<int> EnqueueJobsAsync(CaptureBatch batch, string sourceId, string? readingsBlob, CancellationToken cancellationToken)
+    private async Task<int> EnqueueJobsAsync(IngestFileTotals totals, string blobName, string sourceId, string? readingsBlob, CancellationToken cancellationToken)
     {
-        if (readingsBlob is null)
+        if (readingsBlob is null || totals.Jobs.Count == 0)
         {
             return 0;
         }
 
         var queue = queues.GetQueueClient(IngestStorage.ScoreJobsQueue);
-        var jobs = batch.Accepted.GroupBy(a => a.Message.Kind).Select(g => new ScoreJob(
-            $"{sourceId}:{SensorKinds.WireName(g.Key)}", batch.Source, SensorKinds.WireName(g.Key), readingsBlob,
-            g.Select(a => a.Message.Device).Distinct().Count(), g.Sum(a => (long)a.Message.SampleCount),
-            g.Min(a => a.Message.WindowStart), g.Max(a => a.Message.WindowEnd))).ToList();
-        if (jobs.Count == 0)
-        {
-            return 0;
-        }
-
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        foreach (var job in jobs)
+        foreach (var (kind, counts) in totals.Jobs.OrderBy(j => j.Key))
         {
+            var job = new ScoreJob(
+                $"{sourceId}:{SensorKinds.WireName(kind)}", blobName, SensorKinds.WireName(kind), readingsBlob,
+                counts.Devices.Count, counts.Readings, counts.WindowStart, counts.WindowEnd);
+
             // Base64 of the UTF-8 JSON: what a Functions QueueTrigger decodes by default.
             var json = JsonSerializer.SerializeToUtf8Bytes(job, IngestJsonContext.Default.ScoreJob);
             await queue.SendMessageAsync(Convert.ToBase64String(json), cancellationToken);
         }
 
-        return jobs.Count;
+        return totals.Jobs.Count;
     }
 
     private async Task PoisonAsync(BlobClient source, string blobName, CaptureFormatException exception, CancellationToken cancellationToken)
@@ -300,16 +285,14 @@ public sealed partial class IngestStage(
         await container.GetBlobClient(blobName + ".error.json").UploadAsync(BinaryData.FromString(error.ToString()), overwrite: true, cancellationToken);
     }
 
+    /// <summary>Replace-upserts rows, one entity group transaction per partition and 100 rows, several partitions at once.</summary>
     private static async Task UpsertAllAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
     {
-        foreach (var partition in rows.GroupBy(r => r.PartitionKey))
-        {
-            foreach (var chunk in partition.Chunk(100))
-            {
-                await table.SubmitTransactionAsync(
-                    chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
-            }
-        }
+        var transactions = rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(p => p.Chunk(100));
+        await Parallel.ForEachAsync(
+            transactions, new ParallelOptions { MaxDegreeOfParallelism = TableParallelism, CancellationToken = cancellationToken },
+            async (chunk, token) => await table.SubmitTransactionAsync(
+                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), token));
     }
 
     private async Task<TableClient> TableAsync(string name, CancellationToken cancellationToken)
@@ -329,8 +312,108 @@ public sealed partial class IngestStage(
     private static string SequenceKey(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Blob}: {Events} events, {Accepted} accepted, {Rejected} rejected")]
-    private partial void LogIngested(string blob, int events, int accepted, int rejected);
+    private partial void LogIngested(string blob, long events, long accepted, long rejected);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Capture blob {Blob} is not valid Capture Avro; copied to the poison container")]
     private partial void LogPoisoned(Exception exception, string blob);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capture blob {Blob} has a damaged block, skipped and dead-lettered: {Damage}")]
+    private partial void LogDamaged(string blob, string damage);
+
+    /// <summary>
+    /// analytics/readings/date=…/hour=…/&lt;source-id&gt;.parquet, one row group per batch with accepted
+    /// messages. The hour comes from the capture blob name, else from the first accepted event.
+    /// </summary>
+    private sealed class ReadingsOutput(IngestStage stage, string blobName, string sourceId)
+    {
+        private BlockBlobOutput? _output;
+        private ReadingsParquetWriter? _writer;
+        private string? _name;
+
+        public async Task WriteAsync(CaptureBatch batch, CancellationToken cancellationToken)
+        {
+            if (batch.Accepted.Count == 0)
+            {
+                return;
+            }
+
+            if (_writer is null)
+            {
+                _name = Name(batch.Accepted[0].EnqueuedTime);
+                var container = await stage.ContainerAsync(IngestStorage.AnalyticsContainer, cancellationToken);
+                _output = new BlockBlobOutput(container.GetBlockBlobClient(_name));
+                _writer = await ReadingsParquetWriter.CreateAsync(_output, cancellationToken);
+            }
+
+            await _writer.WriteRowGroupAsync(batch.Accepted.ConvertAll(a => a.Message), cancellationToken);
+        }
+
+        /// <summary>Commits the file and returns its name; with nothing accepted, removes what an earlier run wrote.</summary>
+        public async Task<string?> CompleteAsync(CancellationToken cancellationToken)
+        {
+            if (_writer is null)
+            {
+                if (CaptureBlobName.TryParse(blobName, out var name))
+                {
+                    var container = await stage.ContainerAsync(IngestStorage.AnalyticsContainer, cancellationToken);
+                    await container.GetBlobClient(Name(name.WindowStart)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+                }
+
+                return null;
+            }
+
+            await _writer.CompleteAsync();
+            await _output!.CommitAsync(cancellationToken);
+            await _output.DisposeAsync();
+            return _name;
+        }
+
+        public void Abandon() => _output?.Dispose();
+
+        private string Name(DateTimeOffset firstAccepted)
+        {
+            var time = (CaptureBlobName.TryParse(blobName, out var name) ? name.WindowStart : firstAccepted).UtcDateTime;
+            return IngestStorage.ReadingsBlobName(sourceId, new DateTimeOffset(time.Date.AddHours(time.Hour), TimeSpan.Zero));
+        }
+    }
+
+    /// <summary>deadletter/&lt;source-id&gt;.jsonl, appended batch by batch; removed when a run rejects nothing.</summary>
+    private sealed class DeadLetterOutput(IngestStage stage, string sourceId)
+    {
+        private BlockBlobOutput? _output;
+        public async Task WriteAsync(CaptureBatch batch, CancellationToken cancellationToken)
+        {
+            if (batch.Rejected.Count == 0)
+            {
+                return;
+            }
+
+            if (_output is null)
+            {
+                var container = await stage.ContainerAsync(IngestStorage.DeadLetterContainer, cancellationToken);
+                _output = new BlockBlobOutput(container.GetBlockBlobClient($"{sourceId}.jsonl"));
+            }
+
+            foreach (var rejected in batch.Rejected.OrderBy(r => r.SequenceNumber))
+            {
+                await _output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(rejected, IngestJsonContext.Default.RejectedMessage), cancellationToken);
+                await _output.WriteAsync("\n"u8.ToArray(), cancellationToken);
+            }
+        }
+
+        public async Task CompleteAsync(CancellationToken cancellationToken)
+        {
+            if (_output is null)
+            {
+                var container = await stage.ContainerAsync(IngestStorage.DeadLetterContainer, cancellationToken);
+                await container.GetBlobClient($"{sourceId}.jsonl").DeleteIfExistsAsync(cancellationToken: cancellationToken);
+                return;
+            }
+
+            await _output.CommitAsync(cancellationToken);
+            await _output.DisposeAsync();
+        }
+
+        public void Abandon() => _output?.Dispose();
+    }
 }

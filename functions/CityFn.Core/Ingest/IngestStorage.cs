@@ -21,6 +21,9 @@ public static class IngestStorage
     /// <summary>PK epoch number, RK device|source: accepted readings and rejects per device per epoch and file.</summary>
     public const string ContributionsTable = "IngestContributions";
 
+    /// <summary>PK device, RK source id: accepted messages/readings and rejects per reason per device and file (<see cref="DeviceIngestStatsStore"/>).</summary>
+    public const string DeviceStatsTable = "devicestats";
+
     public static string ReadingsBlobName(string sourceId, DateTimeOffset hour) =>
         $"readings/date={hour.UtcDateTime:yyyy-MM-dd}/hour={hour.UtcDateTime:HH}/{sourceId}.parquet";
 }

@@ -19,6 +19,9 @@ public enum RejectReason
     TimestampTooOld,
     DuplicateMessage,
     SequenceReused,
+
+    /// <summary>Not a message: a damaged stretch of the capture file that was skipped (docs/ingest.md "Corrupt files").</summary>
+    CorruptBlock,
 }
 
 public static class RejectReasons
@@ -39,6 +42,7 @@ public static class RejectReasons
         RejectReason.TimestampTooOld => "timestamp_too_old",
         RejectReason.DuplicateMessage => "duplicate_message",
         RejectReason.SequenceReused => "sequence_reused",
+        RejectReason.CorruptBlock => "corrupt_block",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown reject reason."),
     };
 }

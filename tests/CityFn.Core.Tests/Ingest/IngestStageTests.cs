@@ -6,8 +6,12 @@ using Azure.Storage.Queues;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest;
 using CityFn.Core.Ingest.Capture;
+using CityFn.Core.Rewards;
+using CityFn.Core.Rewards.Ledger;
 using CityFn.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Parquet;
 using Parquet.Serialization;
 
 namespace CityFn.Core.Tests.Ingest;
@@ -63,7 +67,7 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         var contribution = Assert.Single(contributions);
-        Assert.Equal((TestMessages.Enqueued.UtcTicks / TimeSpan.TicksPerHour).ToString("D12", System.Globalization.CultureInfo.InvariantCulture), contribution.PartitionKey);
+        Assert.Equal(new EpochClock(TimeSpan.FromHours(1)).EpochOf(TestMessages.Enqueued).ToString("D12", System.Globalization.CultureInfo.InvariantCulture), contribution.PartitionKey);
         Assert.Equal(20 * 30, contribution.GetInt64("AcceptedReadings"));
         Assert.Equal(3600, contribution.GetInt64("ExpectedReadings"));
         Assert.Equal("0x00000000000000000000000000000000000000aa", contribution.GetString("Owner"));
@@ -104,7 +108,7 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         var summary = await Stage().IngestBlobAsync(IngestStorage.CaptureContainer, blobName);
 
         Assert.Equal(1, summary.Accepted);
-        var expected = RejectReasons.All.Select(RejectReasons.Code).Order().ToList();
+        var expected = RejectReasons.All.Where(r => r != RejectReason.CorruptBlock).Select(RejectReasons.Code).Order().ToList();
         Assert.Equal(expected, summary.Rejected.Keys.Order().ToList());
         Assert.All(summary.Rejected.Values, count => Assert.Equal(1, count));
 
@@ -119,6 +123,12 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(1, counts["kind_mismatch"]);
         Assert.Equal(1, counts["sequence_reused"]);
         Assert.Equal(1, counts["duplicate_message"]);
+
+        var stats = await new DeviceIngestStatsStore(_tables).ReadAsync(_traffic.Address);
+        Assert.Equal(1, stats.AcceptedMessages);
+        Assert.Equal(60, stats.AcceptedReadings);
+        Assert.Equal(1, stats.Rejected["sequence_reused"]);
+        Assert.Equal(1, stats.Rejected["kind_mismatch"]);
     }
 
     [Fact]
@@ -201,14 +211,104 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(1, next.Accepted);
     }
 
-    private IngestStage Stage() =>
-        new(_blobs, _queues, _tables, new DeviceRegistryStore(_tables), new IngestOptions(), NullLogger<IngestStage>.Instance);
-
-    private async Task<string> UploadAsync(IEnumerable<CaptureEvent> events, int second = 0)
+    [Fact]
+    public async Task A_file_larger_than_a_batch_streams_as_row_groups_with_the_same_outputs_as_one_batch_and_re_runs_change_nothing()
     {
-        var name = new CaptureBlobName(_namespace, "traffic", "0", TestMessages.Enqueued.AddSeconds(second)).ToString();
+        var messages = Enumerable.Range(1000, 60).Select(i => TestMessages.Message(_traffic, sequence: i, samples: 10)).ToList();
+        // Event sequence numbers rise through the file as Capture writes them; the duplicate of event 4 and the
+        // reuse of seq 1003 come three batches after the originals.
+        var events = messages.Select((m, i) => TestMessages.SignedEvent(_traffic, m, 2 * i)).ToList();
+        events.Insert(30, TestMessages.Event(59, "{nope"u8.ToArray(), "0x00"));
+        events.Add(TestMessages.SignedEvent(_traffic, messages[2], 200));
+        events.Add(TestMessages.SignedEvent(_traffic, TestMessages.Message(_traffic, sequence: 1003, samples: 4), 201));
+        var blobName = await UploadAsync(events, second: 50);
+
+        var streamed = await Stage(batchMessages: 16).IngestBlobAsync(IngestStorage.CaptureContainer, blobName);
+        var streamedState = await SnapshotAsync(blobName);
+        var streamedParquet = await ReadParquetBytesAsync(blobName);
+        var streamedLedger = await LedgerSamplesAsync(blobName);
+        var again = await Stage(batchMessages: 16).IngestBlobAsync(IngestStorage.CaptureContainer, blobName);
+        var againState = await SnapshotAsync(blobName);
+        var againParquet = await ReadParquetBytesAsync(blobName);
+        var single = await Stage(batchMessages: 10_000).IngestBlobAsync(IngestStorage.CaptureContainer, blobName);
+        var singleState = await SnapshotAsync(blobName);
+        var singleParquet = await ReadParquetBytesAsync(blobName);
+
+        Assert.Equal(63, streamed.Messages);
+        Assert.Equal(60, streamed.Accepted);
+        Assert.Equal(1, streamed.Rejected["duplicate_message"]);
+        Assert.Equal(1, streamed.Rejected["sequence_reused"]);
+        Assert.Equal(1, streamed.Rejected["malformed_body"]);
+        Assert.Equivalent(streamed, again);
+        Assert.Equivalent(streamed, single);
+        Assert.Equal(streamedState, againState);
+        Assert.Equal(streamedState, singleState);
+        Assert.Equal(streamedParquet, againParquet);
+
+        await using var streamedFile = await ParquetReader.CreateAsync(new MemoryStream(streamedParquet));
+        await using var singleFile = await ParquetReader.CreateAsync(new MemoryStream(singleParquet));
+        Assert.Equal(4, streamedFile.RowGroupCount);
+        Assert.Equal(1, singleFile.RowGroupCount);
+        var streamedRows = (await ParquetSerializer.DeserializeAsync<ReadingRow>(new MemoryStream(streamedParquet))).Data;
+        var singleRows = (await ParquetSerializer.DeserializeAsync<ReadingRow>(new MemoryStream(singleParquet))).Data;
+        Assert.Equal(600, streamedRows.Count);
+        Assert.Equal(
+            singleRows.Select(r => (r.Device, r.Sequence, r.Time, r.FlowVehH, r.OccupancyPct, r.SpeedKmh, r.Segment)),
+            streamedRows.Select(r => (r.Device, r.Sequence, r.Time, r.FlowVehH, r.OccupancyPct, r.SpeedKmh, r.Segment)));
+        Assert.Equal(messages[59].Samples[2][9], streamedRows[^1].SpeedKmh);
+
+        var deadLetters = await ReadDeadLettersAsync(blobName);
+        var duplicate = Assert.Single(deadLetters, d => d.GetProperty("reason").GetString() == "duplicate_message");
+        Assert.Equal(200, duplicate.GetProperty("sequenceNumber").GetInt64());
+        Assert.Contains("earlier in this file (event 4)", duplicate.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(600, streamedLedger);
+        Assert.Equal(600, await LedgerSamplesAsync(blobName));
+        var stats = await new DeviceIngestStatsStore(_tables).ReadAsync(_traffic.Address);
+        Assert.Equal(60, stats.AcceptedMessages);
+        Assert.Equal(2, stats.RejectedMessages);
+    }
+
+    [Fact]
+    public async Task A_damaged_block_mid_file_is_dead_lettered_and_the_blocks_before_and_after_it_are_ingested()
+    {
+        var messages = Enumerable.Range(2000, 21).Select(i => TestMessages.Message(_traffic, sequence: i, samples: 10)).ToList();
+        var file = CaptureFile(messages.Select((m, i) => TestMessages.SignedEvent(_traffic, m, i)), eventsPerBlock: 7);
+        Capture.CaptureFileTests.FillBlockData(file, block: 1, value: 0xFF);
+        var blobName = await UploadBytesAsync(file, second: 55);
+
+        var summary = await Stage(batchMessages: 5).IngestBlobAsync(IngestStorage.CaptureContainer, blobName);
+
+        Assert.Equal(0, summary.Poisoned);
+        Assert.Equal(21, summary.Messages);
+        Assert.Equal(14, summary.Accepted);
+        Assert.Equal(7, summary.Rejected["corrupt_block"]);
+        Assert.Contains("block 1", Assert.Single(summary.Errors), StringComparison.Ordinal);
+        var rows = await ReadParquetAsync(blobName);
+        Assert.Equal(
+            messages.Take(7).Concat(messages.Skip(14)).Select(m => m.Sequence),
+            rows.Select(r => r.Sequence).Distinct());
+        var damage = Assert.Single(await ReadDeadLettersAsync(blobName));
+        Assert.Equal("corrupt_block", damage.GetProperty("reason").GetString());
+        Assert.Equal(-1, damage.GetProperty("sequenceNumber").GetInt64());
+        Assert.Contains("at least 7 events lost", damage.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(await _blobs.GetBlobContainerClient(IngestStorage.PoisonContainer).GetBlobClient(blobName).ExistsAsync());
+    }
+
+    private IngestStage Stage(int batchMessages = 1_000)
+    {
+        var registry = new DeviceRegistryStore(_tables);
+        var rewards = Options.Create(new RewardsPolicyOptions());
+        return new(_blobs, _queues, _tables, registry, new EpochLedgerStore(_tables, registry, rewards), rewards,
+            new IngestOptions { BatchMessages = batchMessages }, NullLogger<IngestStage>.Instance);
+    }
+
+    private async Task<string> UploadAsync(IEnumerable<CaptureEvent> events, int second = 0) =>
+        await UploadBytesAsync(CaptureFile(events), second);
+
+    private static byte[] CaptureFile(IEnumerable<CaptureEvent> events, int eventsPerBlock = 7)
+    {
         using var file = new MemoryStream();
-        using (var writer = new CaptureFileWriter(file, CaptureCodec.Deflate, eventsPerBlock: 7))
+        using (var writer = new CaptureFileWriter(file, CaptureCodec.Deflate, eventsPerBlock))
         {
             foreach (var e in events)
             {
@@ -216,17 +316,37 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
             }
         }
 
-        file.Position = 0;
-        await _blobs.GetBlobContainerClient(IngestStorage.CaptureContainer).GetBlobClient(name).UploadAsync(file, overwrite: true);
+        return file.ToArray();
+    }
+
+    private async Task<string> UploadBytesAsync(byte[] file, int second)
+    {
+        var name = new CaptureBlobName(_namespace, "traffic", "0", TestMessages.Enqueued.AddSeconds(second)).ToString();
+        await _blobs.GetBlobContainerClient(IngestStorage.CaptureContainer).GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file), overwrite: true);
         return name;
     }
 
-    private async Task<List<ReadingRow>> ReadParquetAsync(string blobName)
+    private async Task<List<ReadingRow>> ReadParquetAsync(string blobName) =>
+        [.. (await ParquetSerializer.DeserializeAsync<ReadingRow>(new MemoryStream(await ReadParquetBytesAsync(blobName)))).Data];
+
+    private async Task<byte[]> ReadParquetBytesAsync(string blobName)
     {
         var hour = TestMessages.Enqueued;
         var blob = IngestStorage.ReadingsBlobName(CaptureBlobName.SourceId(blobName), new DateTimeOffset(hour.Year, hour.Month, hour.Day, hour.Hour, 0, 0, TimeSpan.Zero));
-        var content = (await _blobs.GetBlobContainerClient(IngestStorage.AnalyticsContainer).GetBlobClient(blob).DownloadContentAsync()).Value.Content;
-        return [.. (await ParquetSerializer.DeserializeAsync<ReadingRow>(content.ToStream())).Data];
+        return (await _blobs.GetBlobContainerClient(IngestStorage.AnalyticsContainer).GetBlobClient(blob).DownloadContentAsync()).Value.Content.ToArray();
+    }
+
+    /// <summary>The accepted samples the rewards ledger holds for the traffic device from this blob (all epochs).</summary>
+    private async Task<long> LedgerSamplesAsync(string blobName)
+    {
+        var rowKey = $"{LedgerKeys.Samples}|{_traffic.Address}|{LedgerKeys.SourceKey(blobName)}";
+        long total = 0;
+        await foreach (var row in _tables.GetTableClient(LedgerKeys.TableName).QueryAsync<TableEntity>(e => e.RowKey == rowKey))
+        {
+            total += row.GetInt64("AcceptedSamples")!.Value;
+        }
+
+        return total;
     }
 
     private async Task<List<JsonElement>> ReadDeadLettersAsync(string blobName)
@@ -259,7 +379,7 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
     private async Task<string> SnapshotAsync(params string[] blobNames)
     {
         var text = new StringBuilder();
-        foreach (var table in new[] { IngestStorage.SequencesTable, IngestStorage.AggregatesTable, IngestStorage.RejectsTable, IngestStorage.ContributionsTable })
+        foreach (var table in new[] { IngestStorage.SequencesTable, IngestStorage.AggregatesTable, IngestStorage.RejectsTable, IngestStorage.ContributionsTable, IngestStorage.DeviceStatsTable })
         {
             await foreach (var e in _tables.GetTableClient(table).QueryAsync<TableEntity>(e => e.PartitionKey == _traffic.Address || e.RowKey.CompareTo(_traffic.Address) >= 0))
             {
@@ -280,7 +400,8 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             await foreach (var blob in _blobs.GetBlobContainerClient(IngestStorage.DeadLetterContainer).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, CaptureBlobName.SourceId(name), CancellationToken.None))
             {
-                text.Append(blob.Name).Append(' ').Append(Convert.ToHexString(blob.Properties.ContentHash ?? [])).Append('\n');
+                var content = (await _blobs.GetBlobContainerClient(IngestStorage.DeadLetterContainer).GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content;
+                text.Append(blob.Name).Append(' ').Append(content).Append('\n');
             }
         }
 

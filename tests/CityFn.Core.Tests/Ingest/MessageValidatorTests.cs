@@ -49,6 +49,25 @@ public sealed class MessageValidatorTests
     }
 
     [Fact]
+    public void The_device_address_may_be_EIP55_or_uppercase_but_mixed_case_with_a_wrong_checksum_is_malformed()
+    {
+        var body = Encoding.UTF8.GetString(DeviceMessageJson.Serialize(TestMessages.Message(Device)));
+        var checksummed = CityFn.Core.Ethereum.EthAddress.Parse(Device.Address).ToChecksumString();
+        var firstLetter = checksummed.IndexOfAny("abcdefABCDEF".ToCharArray(), 2);
+        var wrongChecksum = checksummed[..firstLetter] + (char)(checksummed[firstLetter] ^ 0x20) + checksummed[(firstLetter + 1)..];
+
+        Assert.Equal(Device.Address, Verdict(checksummed).Message?.Device);
+        Assert.Equal(Device.Address, Verdict("0x" + Device.Address[2..].ToUpperInvariant()).Message?.Device);
+        Assert.Equal(RejectReason.MalformedBody, Verdict(wrongChecksum).Reason);
+
+        MessageVerdict Verdict(string address)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body.Replace(Device.Address, address, StringComparison.Ordinal));
+            return Validator.Validate(bytes, Sign(bytes), TestMessages.Enqueued);
+        }
+    }
+
+    [Fact]
     public void Channels_of_different_lengths_are_malformed()
     {
         var message = TestMessages.Message(Device);

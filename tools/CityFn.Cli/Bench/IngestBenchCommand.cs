@@ -15,9 +15,13 @@ public static class IngestBenchCommand
         var messagesOption = new Option<int>("--messages") { Description = "Messages in the capture file.", DefaultValueFactory = _ => 60_000 };
         var samplesOption = new Option<int>("--samples") { Description = "Samples (readings) per message.", DefaultValueFactory = _ => 60 };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var fileMbOption = new Option<int?>("--file-mb")
+        {
+            Description = "Instead: write a capture file of about this many MB to disk and run the whole ingest stage on it against a fresh Azurite, reporting peak working set and managed heap.",
+        };
         var command = new Command("ingest", "Readings per CPU second (one thread) through capture decode + signature recovery + validation + minute aggregation (target >= 100k).")
         {
-            messagesOption, samplesOption, jsonOption,
+            messagesOption, samplesOption, jsonOption, fileMbOption,
         };
         CliAction.Set(command, console, async (parseResult, cancellationToken) =>
         {
@@ -27,6 +31,18 @@ public static class IngestBenchCommand
             {
                 console.MarkupLine("[red]error:[/] --messages must be at least 1 and --samples 1 to 3600.");
                 return CliAction.UserError;
+            }
+
+            if (parseResult.GetValue(fileMbOption) is { } fileMb)
+            {
+                if (fileMb is < 1 or > 4096)
+                {
+                    console.MarkupLine("[red]error:[/] --file-mb must be 1 to 4096.");
+                    return CliAction.UserError;
+                }
+
+                WriteFileResult(console, await IngestFileBenchmark.RunAsync(fileMb, samples, cancellationToken), parseResult.GetValue(jsonOption));
+                return CliAction.Ok;
             }
 
             var result = await IngestBenchmark.RunAsync(messages, samples, cancellationToken);
@@ -63,6 +79,40 @@ public static class IngestBenchCommand
             return met ? CliAction.Ok : CliAction.NotOk;
         });
         return command;
+    }
+
+    private static void WriteFileResult(IAnsiConsole console, IngestFileBenchmarkResult result, bool json)
+    {
+        const double MB = 1024 * 1024;
+        if (json)
+        {
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double>
+            {
+                ["fileBytes"] = result.FileBytes,
+                ["messages"] = result.Messages,
+                ["readings"] = result.AcceptedReadings,
+                ["batchMessages"] = result.BatchMessages,
+                ["wallSeconds"] = Math.Round(result.WallSeconds, 1),
+                ["cpuSeconds"] = Math.Round(result.CpuSeconds, 1),
+                ["readingsPerWallSecond"] = Math.Round(result.ReadingsPerWallSecond),
+                ["peakWorkingSetMiB"] = Math.Round(result.PeakWorkingSetBytes / MB, 1),
+                ["baselineWorkingSetMiB"] = Math.Round(result.BaselineWorkingSetBytes / MB, 1),
+                ["peakManagedHeapMiB"] = Math.Round(result.PeakManagedHeapBytes / MB, 1),
+                ["peakHeapAfterGcMiB"] = Math.Round(result.PeakHeapAfterGcBytes / MB, 1),
+                ["allocatedMiB"] = Math.Round(result.AllocatedBytes / MB),
+                ["gen2Collections"] = result.Gen2Collections,
+            }, BenchJsonContext.Default.DictionaryStringDouble));
+            return;
+        }
+
+        var table = new Table().AddColumns("measure", "value");
+        table.AddRow("capture file", string.Create(CultureInfo.InvariantCulture, $"{result.FileBytes / 1e6:F0} MB, {result.Messages:N0} messages, {result.AcceptedReadings:N0} readings accepted"));
+        table.AddRow("ingest stage (Azurite)", string.Create(CultureInfo.InvariantCulture, $"{result.WallSeconds:F1} s wall, {result.CpuSeconds:F1} s CPU, {result.ReadingsPerWallSecond:N0} readings/s wall, batches of {result.BatchMessages:N0}"));
+        table.AddRow("peak working set", string.Create(CultureInfo.InvariantCulture, $"{result.PeakWorkingSetBytes / MB:F0} MiB (before the run: {result.BaselineWorkingSetBytes / MB:F0} MiB)"));
+        table.AddRow("peak managed heap", string.Create(CultureInfo.InvariantCulture, $"{result.PeakManagedHeapBytes / MB:F0} MiB (with uncollected garbage)"));
+        table.AddRow("peak heap after a GC", string.Create(CultureInfo.InvariantCulture, $"{result.PeakHeapAfterGcBytes / MB:F0} MiB (what the stage keeps)"));
+        table.AddRow("allocated during the run", string.Create(CultureInfo.InvariantCulture, $"{result.AllocatedBytes / MB:N0} MiB, {result.Gen2Collections} gen2 GCs"));
+        console.Write(table);
     }
 }
 

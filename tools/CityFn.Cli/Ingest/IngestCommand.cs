@@ -7,8 +7,11 @@ using Azure.Storage.Queues;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest;
 using CityFn.Core.Ingest.Capture;
+using CityFn.Core.Rewards;
+using CityFn.Core.Rewards.Ledger;
 using CityFn.LocalDev;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace CityFn.Cli.Ingest;
@@ -67,8 +70,11 @@ public static class IngestCommand
                     "Start Azurite with `cityfn dev up`, or pass --storage with a reachable account's connection string.");
             }
 
+            var registry = new DeviceRegistryStore(tables);
+            var rewards = Options.Create(new RewardsPolicyOptions());
             var stage = new IngestStage(
-                blobs, new QueueServiceClient(connectionString), tables, new DeviceRegistryStore(tables), new IngestOptions(), NullLogger<IngestStage>.Instance);
+                blobs, new QueueServiceClient(connectionString), tables, registry, new EpochLedgerStore(tables, registry, rewards), rewards,
+                new IngestOptions(), NullLogger<IngestStage>.Instance);
             var summaries = new List<IngestSummary>();
             foreach (var (path, blobName) in files)
             {
@@ -90,7 +96,8 @@ public static class IngestCommand
                 Write(console, total);
             }
 
-            return total.Poisoned == 0 ? CliAction.Ok : CliAction.NotOk;
+            // A poisoned file or a damaged block (both listed in errors) is worth a non-zero exit.
+            return total.Errors.Count == 0 ? CliAction.Ok : CliAction.NotOk;
         });
         return command;
     }
@@ -135,7 +142,7 @@ public static class IngestCommand
         console.Write(table);
         foreach (var error in total.Errors)
         {
-            console.MarkupLineInterpolated($"[red]poisoned:[/] {error}");
+            console.MarkupLineInterpolated($"[red]error:[/] {error}");
         }
     }
 }

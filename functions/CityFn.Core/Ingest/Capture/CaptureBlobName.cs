@@ -33,13 +33,26 @@ public sealed record CaptureBlobName(string Namespace, string Hub, string Partit
     }
 
     /// <summary>
-    /// A file-name-safe id for any capture blob name: the path with '/' as '_' and without ".avro"
-    /// (e.g. "ns_traffic_0_2026_11_25_12_00_00"); underscores in the name are doubled to keep ids apart.
+    /// A file-name- and RowKey-safe id for any capture blob name: the path with '/' as '_' and without ".avro"
+    /// (e.g. "ns_traffic_0_2026_11_25_12_00_00"); underscores in the name are doubled to keep ids apart, and
+    /// the characters a Table RowKey forbids (\ # ?, control characters) and '!' become '!' + two hex digits.
     /// </summary>
     public static string SourceId(string blobName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(blobName);
         var trimmed = blobName.EndsWith(".avro", StringComparison.Ordinal) ? blobName[..^5] : blobName;
-        return trimmed.Replace("_", "__", StringComparison.Ordinal).Replace('/', '_');
+        var id = new System.Text.StringBuilder(trimmed.Length + 8);
+        foreach (var c in trimmed)
+        {
+            _ = c switch
+            {
+                '_' => id.Append("__"),
+                '/' => id.Append('_'),
+                '\\' or '#' or '?' or '!' or < ' ' or (>= '\u007f' and <= '\u009f') => id.Append('!').Append(((int)c).ToString("x2", CultureInfo.InvariantCulture)),
+                _ => id.Append(c),
+            };
+        }
+
+        return id.ToString();
     }
 }

@@ -6,6 +6,14 @@ using System.Text;
 namespace CityFn.Core.Ingest.Capture;
 
 /// <summary>
+/// A stretch of a capture file the reader could not decode and skipped: from the start of block
+/// <see cref="Block"/> (file offset <see cref="ByteOffset"/>) over <see cref="SkippedBytes"/> bytes to the
+/// next sync marker (or the end of the file). <see cref="LostEvents"/> is the event count the damaged
+/// block declared, when its header was readable.
+/// </summary>
+public sealed record CaptureDamage(int Block, long ByteOffset, long SkippedBytes, long? LostEvents, string Reason);
+
+/// <summary>
 /// Streams the events of an Event Hubs Capture file (Avro object container: magic, header metadata, sync
 /// marker, then blocks of count + size + data + sync) from any readable stream, one block in memory at a time.
 /// Hand-written rather than Apache.Avro because Apache.Avro's DataFileReader wants a seekable stream and
@@ -13,14 +21,36 @@ namespace CityFn.Core.Ingest.Capture;
 /// blob download streams, and this one schema needs 200 lines. Tests read Apache.Avro's output with this
 /// reader and this writer's output with Apache.Avro.
 /// </summary>
+/// <remarks>
+/// A block's events are yielded only after the whole block decoded and its sync marker matched, so damage
+/// never yields part of a block. With an <c>onDamage</c> callback the reader reports a damaged block and
+/// resumes after the next occurrence of the file's 16-byte sync marker (which Avro repeats after every
+/// block for exactly this), searching from the byte after the damaged block's start; without one it
+/// throws <see cref="CaptureFormatException"/>. A damaged header is always an exception: without the
+/// schema, codec and sync marker nothing in the file can be read.
+/// </remarks>
 public static class CaptureFileReader
 {
     private static readonly byte[] Magic = [(byte)'O', (byte)'b', (byte)'j', 1];
 
-    /// <summary>A decoded block larger than this is treated as corruption rather than allocated.</summary>
-    private const int MaxBlockBytes = 256 * 1024 * 1024;
+    /// <summary>
+    /// A block larger than this (compressed or decoded) is treated as corruption rather than allocated; it also
+    /// bounds the reader's memory. Capture blocks are far smaller (one event is at most 1 MB on Event Hubs).
+    /// </summary>
+    public const int MaxBlockBytes = 64 * 1024 * 1024;
 
-    public static async IAsyncEnumerable<CaptureEvent> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private const int SyncSize = 16;
+
+    /// <summary>Reads every event; any damage throws <see cref="CaptureFormatException"/> after the intact blocks before it.</summary>
+    public static IAsyncEnumerable<CaptureEvent> ReadAsync(Stream stream, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, onDamage: null, cancellationToken);
+
+    /// <summary>
+    /// Reads every event of the intact blocks; each damaged stretch is reported to <paramref name="onDamage"/>
+    /// (when given) and skipped. A file whose header is damaged throws <see cref="CaptureFormatException"/>.
+    /// </summary>
+    public static async IAsyncEnumerable<CaptureEvent> ReadAsync(
+        Stream stream, Action<CaptureDamage>? onDamage, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var input = new AvroStreamInput(stream);
@@ -28,23 +58,37 @@ public static class CaptureFileReader
         var blockIndex = 0;
         while (true)
         {
+            var blockStart = input.Consumed;
             var first = await input.TryReadByteAsync(cancellationToken);
             if (first < 0)
             {
                 yield break;
             }
 
-            var (events, buffer, length) = await ReadBlockAsync(input, (byte)first, header, blockIndex, cancellationToken);
-            try
+            var block = await ReadBlockAsync(input, (byte)first, header, blockIndex, cancellationToken);
+            if (block.Damage is { } problem)
             {
-                foreach (var captureEvent in DecodeBlock(buffer.AsSpan(0, length), events, header.Schema, blockIndex))
+                if (onDamage is null)
                 {
-                    yield return captureEvent;
+                    throw problem;
                 }
+
+                var (found, resumeAt) = await ResyncAsync(input, header.Sync, block.Taken, cancellationToken);
+                onDamage(new CaptureDamage(
+                    blockIndex, blockStart, resumeAt - blockStart, block.DeclaredEvents,
+                    found ? $"{problem.Message} Skipped to the next sync marker." : $"{problem.Message} No sync marker follows: the rest of the file is lost."));
+                blockIndex++;
+                if (!found)
+                {
+                    yield break;
+                }
+
+                continue;
             }
-            finally
+
+            foreach (var captureEvent in block.Events!)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                yield return captureEvent;
             }
 
             blockIndex++;
@@ -81,7 +125,7 @@ public static class CaptureFileReader
             }
         }
 
-        var sync = await input.ReadExactlyAsync(16, "the header", cancellationToken);
+        var sync = await input.ReadExactlyAsync(SyncSize, "the header", cancellationToken);
         var codec = metadata.TryGetValue("avro.codec", out var codecBytes) ? Encoding.UTF8.GetString(codecBytes) : "null";
         if (codec is not ("null" or "deflate"))
         {
@@ -96,43 +140,125 @@ public static class CaptureFileReader
         return new Header(CaptureSchema.Parse(Encoding.UTF8.GetString(schema)), codec == "deflate", sync);
     }
 
-    private static async Task<(long Events, byte[] Buffer, int Length)> ReadBlockAsync(
+    /// <summary>Reads and decodes one block; damage comes back as a result (not thrown) so the caller can resync.</summary>
+    private static async Task<BlockResult> ReadBlockAsync(
         AvroStreamInput input, byte first, Header header, int blockIndex, CancellationToken cancellationToken)
     {
         var where = $"block {blockIndex}";
-        var events = await input.ReadLongAsync(where, cancellationToken, first);
-        var size = await input.ReadLongAsync(where, cancellationToken);
+        long events;
+        long size;
+        try
+        {
+            events = await input.ReadLongAsync(where, cancellationToken, first);
+            size = await input.ReadLongAsync(where, cancellationToken);
+        }
+        catch (CaptureFormatException exception)
+        {
+            return BlockResult.Damaged(new CaptureFormatException($"Block {blockIndex}: {exception.Message}", exception), null, []);
+        }
+
         if (events < 0 || size < 0 || size > MaxBlockBytes)
         {
-            throw new CaptureFormatException($"Block {blockIndex} has an impossible header ({events} events, {size} bytes).");
+            return BlockResult.Damaged(
+                new CaptureFormatException($"Block {blockIndex} has an impossible header ({events} events, {size} bytes)."), events >= 0 ? events : null, []);
         }
 
         var raw = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, 1));
         try
         {
-            await input.ReadExactlyAsync(raw.AsMemory(0, (int)size), where, cancellationToken);
-            var sync = await input.ReadExactlyAsync(16, where, cancellationToken);
+            var read = await input.ReadAtMostAsync(raw.AsMemory(0, (int)size), cancellationToken);
+            var sync = new byte[SyncSize];
+            var syncRead = read == size ? await input.ReadAtMostAsync(sync, cancellationToken) : 0;
+            if (read < size || syncRead < SyncSize)
+            {
+                return BlockResult.Damaged(input.Truncated(where), events, Concat(raw.AsSpan(0, read), sync.AsSpan(0, syncRead)));
+            }
+
             if (!sync.AsSpan().SequenceEqual(header.Sync))
             {
-                throw new CaptureFormatException($"Block {blockIndex} is not followed by the file's sync marker (corrupt or truncated).");
+                return BlockResult.Damaged(
+                    new CaptureFormatException($"Block {blockIndex} is not followed by the file's sync marker (corrupt or truncated)."),
+                    events, Concat(raw.AsSpan(0, read), sync));
             }
 
-            if (!header.Deflate)
+            // The framing is intact from here on: a decoding failure loses exactly this block.
+            byte[]? inflated = null;
+            try
             {
-                var copy = raw;
-                raw = null;
-                return (events, copy, (int)size);
-            }
+                var length = (int)size;
+                if (header.Deflate)
+                {
+                    inflated = Inflate(raw, (int)size, blockIndex, out length);
+                }
 
-            return (events, Inflate(raw, (int)size, blockIndex, out var length), length);
+                return new BlockResult(DecodeBlock((inflated ?? raw).AsSpan(0, length), events, header.Schema, blockIndex), null, events, null);
+            }
+            catch (CaptureFormatException exception)
+            {
+                return BlockResult.Damaged(exception, events, null);
+            }
+            finally
+            {
+                if (inflated is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(inflated);
+                }
+            }
         }
         finally
         {
-            if (raw is not null)
+            ArrayPool<byte>.Shared.Return(raw);
+        }
+    }
+
+    /// <summary>
+    /// Finds the next sync marker, first in <paramref name="taken"/> (the bytes already read after the damaged
+    /// block's header; what follows a marker found there is put back), then in the rest of the stream.
+    /// Returns whether one was found and the file offset reading resumes at. <paramref name="taken"/> null
+    /// means the block's framing was intact: reading simply goes on after it.
+    /// </summary>
+    private static async Task<(bool Found, long ResumeAt)> ResyncAsync(
+        AvroStreamInput input, byte[] sync, byte[]? taken, CancellationToken cancellationToken)
+    {
+        if (taken is null)
+        {
+            return (true, input.Consumed);
+        }
+
+        var at = taken.AsSpan().IndexOf(sync);
+        if (at >= 0)
+        {
+            input.Unread(taken.AsSpan(at + SyncSize));
+            return (true, input.Consumed);
+        }
+
+        // A rolling window of the last 16 bytes, seeded with the tail of what was already taken.
+        var window = new byte[SyncSize];
+        var filled = Math.Min(taken.Length, SyncSize - 1);
+        taken.AsSpan(taken.Length - filled).CopyTo(window.AsSpan(SyncSize - filled));
+        while (true)
+        {
+            var next = await input.TryReadByteAsync(cancellationToken);
+            if (next < 0)
             {
-                ArrayPool<byte>.Shared.Return(raw);
+                return (false, input.Consumed);
+            }
+
+            window.AsSpan(1).CopyTo(window);
+            window[^1] = (byte)next;
+            if (++filled >= SyncSize && window.AsSpan().SequenceEqual(sync))
+            {
+                return (true, input.Consumed);
             }
         }
+    }
+
+    private static byte[] Concat(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        var bytes = new byte[first.Length + second.Length];
+        first.CopyTo(bytes);
+        second.CopyTo(bytes.AsSpan(first.Length));
+        return bytes;
     }
 
     private static byte[] Inflate(byte[] compressed, int size, int blockIndex, out int length)
@@ -242,4 +368,10 @@ public static class CaptureFileReader
     }
 
     private sealed record Header(CaptureSchema Schema, bool Deflate, byte[] Sync);
+
+    /// <summary>A decoded block, or the damage that stopped it with the bytes taken for it (null when its framing was intact).</summary>
+    private sealed record BlockResult(List<CaptureEvent>? Events, CaptureFormatException? Damage, long? DeclaredEvents, byte[]? Taken)
+    {
+        public static BlockResult Damaged(CaptureFormatException damage, long? declaredEvents, byte[]? taken) => new(null, damage, declaredEvents, taken);
+    }
 }

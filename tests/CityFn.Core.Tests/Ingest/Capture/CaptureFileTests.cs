@@ -111,6 +111,70 @@ public sealed class CaptureFileTests
     }
 
     [Fact]
+    public async Task A_truncated_file_read_with_recovery_keeps_the_complete_blocks_and_reports_the_lost_one()
+    {
+        var file = WriteFile(SampleEvents(300), eventsPerBlock: 100)[..^40];
+        var damage = new List<CaptureDamage>();
+
+        var read = await ReadAllAsync(new ForwardOnlyStream(file), damage);
+
+        Assert.Equal(200, read.Count);
+        var lost = Assert.Single(damage);
+        Assert.Equal(2, lost.Block);
+        Assert.Equal(100, lost.LostEvents);
+        Assert.Contains("truncated", lost.Reason, StringComparison.Ordinal);
+        Assert.Contains("No sync marker follows", lost.Reason, StringComparison.Ordinal);
+        Assert.Equal(file.Length - lost.ByteOffset, lost.SkippedBytes);
+    }
+
+    [Fact]
+    public async Task A_block_with_bad_data_is_skipped_and_the_blocks_after_it_are_read()
+    {
+        var events = SampleEvents(300);
+        var file = WriteFile(events, eventsPerBlock: 100);
+        FillBlockData(file, block: 1, value: 0xFF);
+        var damage = new List<CaptureDamage>();
+
+        var read = await ReadAllAsync(new ForwardOnlyStream(file), damage);
+
+        Assert.Equal(events.Take(100).Concat(events.Skip(200)).Select(e => e.SequenceNumber), read.Select(e => e.SequenceNumber));
+        var lost = Assert.Single(damage);
+        Assert.Equal(1, lost.Block);
+        Assert.Equal(100, lost.LostEvents);
+        Assert.Contains("not valid deflate data", lost.Reason, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<CaptureFormatException>(() => ReadAllAsync(new MemoryStream(file)));
+    }
+
+    [Fact]
+    public async Task Bytes_lost_inside_a_block_shift_the_framing_and_the_reader_resyncs_on_the_next_sync_marker()
+    {
+        var events = SampleEvents(300);
+        var file = WriteFile(events, eventsPerBlock: 100);
+        var (dataStart, dataEnd) = BlockData(file, 1);
+        var damaged = file[..(dataStart + 10)].Concat(file[(dataStart + 60)..]).ToArray();
+        var damage = new List<CaptureDamage>();
+
+        var read = await ReadAllAsync(new ForwardOnlyStream(damaged), damage);
+
+        Assert.Equal(events.Take(100).Concat(events.Skip(200)).Select(e => e.SequenceNumber), read.Select(e => e.SequenceNumber));
+        var lost = Assert.Single(damage);
+        Assert.Equal(1, lost.Block);
+        Assert.Contains("sync marker", lost.Reason, StringComparison.Ordinal);
+        Assert.Equal(dataEnd + 16 - 50, lost.ByteOffset + lost.SkippedBytes);
+    }
+
+    [Fact]
+    public async Task A_damaged_header_still_fails_even_with_recovery()
+    {
+        var file = WriteFile(SampleEvents(10), eventsPerBlock: 5);
+        file[1] = (byte)'X';
+
+        var error = await Assert.ThrowsAsync<CaptureFormatException>(() => ReadAllAsync(new MemoryStream(file), []));
+
+        Assert.Contains("Not an Avro object container", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_Avro_fails_with_a_clear_error()
     {
         var error = await Assert.ThrowsAsync<CaptureFormatException>(() => ReadAllAsync(new MemoryStream("hello world"u8.ToArray())));
@@ -128,6 +192,7 @@ public sealed class CaptureFileTests
         Assert.Equal(name, parsed);
         Assert.False(CaptureBlobName.TryParse("cityfn-ns/traffic/3/2026/11/25/09/05.avro", out _));
         Assert.Equal("cityfn-ns_traffic_3_2026_11_25_09_05_07", CaptureBlobName.SourceId(name.ToString()));
+        Assert.Equal("local_my__file!23!3f", CaptureBlobName.SourceId("local/my_file#?.avro"));
     }
 
     internal static List<CaptureEvent> SampleEvents(int count)
@@ -138,15 +203,55 @@ public sealed class CaptureFileTests
             .ToList();
     }
 
-    private static async Task<List<CaptureEvent>> ReadAllAsync(Stream stream)
+    private static async Task<List<CaptureEvent>> ReadAllAsync(Stream stream, List<CaptureDamage>? damage = null)
     {
         var events = new List<CaptureEvent>();
-        await foreach (var e in CaptureFileReader.ReadAsync(stream))
+        await foreach (var e in damage is null ? CaptureFileReader.ReadAsync(stream) : CaptureFileReader.ReadAsync(stream, damage.Add))
         {
             events.Add(e);
         }
 
         return events;
+    }
+
+    private static byte[] WriteFile(List<CaptureEvent> events, int eventsPerBlock)
+    {
+        using var file = new MemoryStream();
+        using (var writer = new CaptureFileWriter(file, CaptureCodec.Deflate, eventsPerBlock))
+        {
+            events.ForEach(writer.Write);
+        }
+
+        return file.ToArray();
+    }
+
+    /// <summary>Overwrites the (deflated) data of one block, leaving its header and sync marker intact.</summary>
+    internal static void FillBlockData(byte[] file, int block, byte value)
+    {
+        var (start, end) = BlockData(file, block);
+        file.AsSpan(start, end - start).Fill(value);
+    }
+
+    /// <summary>Where a block's data starts and ends (its sync marker follows), found through the file's sync markers.</summary>
+    private static (int Start, int End) BlockData(byte[] file, int block)
+    {
+        // Every block ends with the sync marker, so the last 16 bytes are it; the header ends with it too.
+        var sync = file[^16..];
+        var blockStart = file.AsSpan().IndexOf(sync) + 16;
+        for (var i = 0; i < block; i++)
+        {
+            blockStart += file.AsSpan(blockStart).IndexOf(sync) + 16;
+        }
+
+        var dataStart = blockStart;
+        for (var varints = 0; varints < 2; varints++)
+        {
+            while ((file[dataStart++] & 0x80) != 0)
+            {
+            }
+        }
+
+        return (dataStart, blockStart + file.AsSpan(blockStart).IndexOf(sync));
     }
 
     private static void AssertSame(CaptureEvent expected, CaptureEvent actual)

@@ -1,0 +1,157 @@
+using CityFn.Core.Rewards;
+
+namespace CityFn.Core.Ingest;
+
+/// <summary>
+/// What the ingest stage sums over all batches of one capture file before writing the per-file rows
+/// (minute partials, rejects, contributions, device stats, scoring jobs). Its size grows with the devices,
+/// minutes and epochs the file touches, never with the number of messages, so a 500 MB file of a few
+/// thousand devices stays at a few MB.
+/// </summary>
+internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock ledgerEpochs)
+{
+    public long Events { get; private set; }
+
+    public long LostEvents { get; private set; }
+
+    public long AcceptedMessages { get; private set; }
+
+    public long AcceptedReadings { get; private set; }
+
+    public List<string> Damage { get; } = [];
+
+    public Dictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);
+
+    public MinuteAggregator Aggregates { get; } = new();
+
+    /// <summary>Per device: accepted messages and readings, and rejects per reason.</summary>
+    public Dictionary<string, DeviceCounts> Devices { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per (epoch of the sample time, device): what the contribution record holds.</summary>
+    public Dictionary<(long Epoch, string Device), EpochCounts> Epochs { get; } = [];
+
+    /// <summary>Per (epoch of the message window start, device): accepted readings for the rewards ledger.</summary>
+    public Dictionary<(long Epoch, string Device), long> LedgerSamples { get; } = [];
+
+    public Dictionary<SensorKind, JobCounts> Jobs { get; } = [];
+
+    public void Add(CaptureBatch batch)
+    {
+        Events += batch.Events;
+        LostEvents += batch.LostEvents;
+        foreach (var damage in batch.Damage)
+        {
+            Damage.Add($"{batch.Source}: block {damage.Block} at byte {damage.ByteOffset}: {damage.Reason}");
+        }
+
+        foreach (var accepted in batch.Accepted)
+        {
+            var message = accepted.Message;
+            AcceptedMessages++;
+            AcceptedReadings += message.SampleCount;
+            Aggregates.Add(message);
+            var device = Device(message.Device);
+            device.AcceptedMessages++;
+            device.AcceptedReadings += message.SampleCount;
+            for (var i = 0; i < message.SampleCount; i++)
+            {
+                var counts = Epoch(contributionEpochs.EpochOf(message.SampleTime(i)), message.Device);
+                counts.Owner ??= accepted.Registration.Owner;
+                counts.IntervalSeconds = counts.IntervalSeconds == 0 ? message.IntervalSeconds : counts.IntervalSeconds;
+                counts.AcceptedReadings++;
+            }
+
+            var ledgerKey = (ledgerEpochs.EpochOf(message.WindowStart), message.Device);
+            LedgerSamples[ledgerKey] = LedgerSamples.GetValueOrDefault(ledgerKey) + message.SampleCount;
+            if (!Jobs.TryGetValue(message.Kind, out var job))
+            {
+                job = new JobCounts(message.WindowStart, message.WindowEnd);
+                Jobs.Add(message.Kind, job);
+            }
+
+            job.Add(message);
+        }
+
+        foreach (var rejected in batch.Rejected)
+        {
+            // A damaged block counts the events it declared; one dead-letter line stands for them all.
+            var count = rejected.Reason == RejectReasons.Code(RejectReason.CorruptBlock) ? 0 : 1;
+            Rejected[rejected.Reason] = Rejected.GetValueOrDefault(rejected.Reason) + count;
+            if (rejected.Device is null)
+            {
+                continue;
+            }
+
+            Device(rejected.Device).Rejected[rejected.Reason] = Device(rejected.Device).Rejected.GetValueOrDefault(rejected.Reason) + 1;
+            var counts = Epoch(contributionEpochs.EpochOf(rejected.EnqueuedTime), rejected.Device);
+            counts.Rejected[rejected.Reason] = counts.Rejected.GetValueOrDefault(rejected.Reason) + 1;
+        }
+
+        if (batch.LostEvents > 0)
+        {
+            var code = RejectReasons.Code(RejectReason.CorruptBlock);
+            Rejected[code] = Rejected.GetValueOrDefault(code) + batch.LostEvents;
+        }
+    }
+
+    private EpochCounts Epoch(long epoch, string device)
+    {
+        if (!Epochs.TryGetValue((epoch, device), out var counts))
+        {
+            counts = new EpochCounts();
+            Epochs.Add((epoch, device), counts);
+        }
+
+        return counts;
+    }
+
+    private DeviceCounts Device(string device)
+    {
+        if (!Devices.TryGetValue(device, out var counts))
+        {
+            counts = new DeviceCounts();
+            Devices.Add(device, counts);
+        }
+
+        return counts;
+    }
+
+    internal sealed class DeviceCounts
+    {
+        public long AcceptedMessages { get; set; }
+
+        public long AcceptedReadings { get; set; }
+
+        public SortedDictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);
+    }
+
+    internal sealed class EpochCounts
+    {
+        public string? Owner { get; set; }
+
+        public int IntervalSeconds { get; set; }
+
+        public long AcceptedReadings { get; set; }
+
+        public SortedDictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);
+    }
+
+    internal sealed class JobCounts(DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    {
+        public HashSet<string> Devices { get; } = new(StringComparer.Ordinal);
+
+        public long Readings { get; private set; }
+
+        public DateTimeOffset WindowStart { get; private set; } = windowStart;
+
+        public DateTimeOffset WindowEnd { get; private set; } = windowEnd;
+
+        public void Add(DeviceMessage message)
+        {
+            Devices.Add(message.Device);
+            Readings += message.SampleCount;
+            WindowStart = message.WindowStart < WindowStart ? message.WindowStart : WindowStart;
+            WindowEnd = message.WindowEnd > WindowEnd ? message.WindowEnd : WindowEnd;
+        }
+    }
+}

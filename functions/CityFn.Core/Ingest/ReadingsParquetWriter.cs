@@ -1,0 +1,126 @@
+using Parquet;
+using Parquet.Schema;
+using Parquet.Serialization;
+
+namespace CityFn.Core.Ingest;
+
+/// <summary>
+/// Writes accepted readings as a Parquet file of <see cref="ReadingRow"/> columns, one row group per call
+/// of <see cref="WriteRowGroupAsync"/>, straight from the messages into column arrays (no row objects), so
+/// only one batch's columns are in memory at a time. <see cref="CompleteAsync"/> writes the footer.
+/// The schema is the one ParquetSerializer derives from <see cref="ReadingRow"/>, so readers can use
+/// <c>ParquetSerializer.DeserializeAsync&lt;ReadingRow&gt;</c>.
+/// </summary>
+public sealed class ReadingsParquetWriter : IAsyncDisposable
+{
+    private static readonly ParquetSchema Schema = typeof(ReadingRow).GetParquetSchema(forWriting: true);
+    private readonly ParquetWriter _writer;
+
+    private ReadingsParquetWriter(ParquetWriter writer) => _writer = writer;
+
+    public int RowGroups { get; private set; }
+
+    public long Rows { get; private set; }
+
+    public static async Task<ReadingsParquetWriter> CreateAsync(Stream output, CancellationToken cancellationToken = default) =>
+        new(await ParquetWriter.CreateAsync(Schema, output, cancellationToken: cancellationToken));
+
+    public async Task WriteRowGroupAsync(IReadOnlyList<DeviceMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var rows = messages.Sum(m => m.SampleCount);
+        if (rows == 0)
+        {
+            return;
+        }
+
+        var columns = new Columns(rows);
+        var row = 0;
+        foreach (var message in messages)
+        {
+            columns.Add(message, ref row);
+        }
+
+        using var group = _writer.CreateRowGroup();
+        foreach (var field in Schema.DataFields)
+        {
+            await (field.Name switch
+            {
+                "device" => group.WriteAsync(field, columns.Device),
+                "kind" => group.WriteAsync(field, columns.Kind),
+                "time" => group.WriteAsync<DateTime>(field, columns.Time, cancellationToken: cancellationToken),
+                "seq" => group.WriteAsync<long>(field, columns.Sequence, cancellationToken: cancellationToken),
+                "lat" => group.WriteAsync<double>(field, columns.Lat, cancellationToken: cancellationToken),
+                "lon" => group.WriteAsync<double>(field, columns.Lon, cancellationToken: cancellationToken),
+                "segment" => group.WriteAsync(field, columns.Segment!),
+                _ => group.WriteAsync<double>(field, columns.Channel(field.Name), cancellationToken: cancellationToken),
+            });
+        }
+
+        RowGroups++;
+        Rows += rows;
+    }
+
+    /// <summary>Writes the footer; the output stream stays open.</summary>
+    public async Task CompleteAsync() => await _writer.DisposeAsync();
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    /// <summary>One row group's column arrays; channels of other kinds stay null.</summary>
+    private sealed class Columns(int rows)
+    {
+        private readonly Dictionary<string, double?[]> _channels = new(StringComparer.Ordinal);
+
+        public string[] Device { get; } = new string[rows];
+
+        public string[] Kind { get; } = new string[rows];
+
+        public DateTime[] Time { get; } = new DateTime[rows];
+
+        public long[] Sequence { get; } = new long[rows];
+
+        public double[] Lat { get; } = new double[rows];
+
+        public double[] Lon { get; } = new double[rows];
+
+        public string?[] Segment { get; } = new string?[rows];
+
+        public double?[] Channel(string name)
+        {
+            if (!_channels.TryGetValue(name, out var values))
+            {
+                values = new double?[rows];
+                _channels.Add(name, values);
+            }
+
+            return values;
+        }
+
+        public void Add(DeviceMessage message, ref int row)
+        {
+            var kind = SensorKinds.WireName(message.Kind);
+            var channels = SensorKinds.Channels(message.Kind);
+            var start = row;
+            for (var i = 0; i < message.SampleCount; i++, row++)
+            {
+                Device[row] = message.Device;
+                Kind[row] = kind;
+                Time[row] = message.SampleTime(i).UtcDateTime;
+                Sequence[row] = message.Sequence;
+                Lat[row] = message.Location.Lat;
+                Lon[row] = message.Location.Lon;
+                Segment[row] = message.Location.Segment;
+            }
+
+            for (var c = 0; c < channels.Count; c++)
+            {
+                var column = Channel(channels[c].Name);
+                var values = message.Samples[c];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    column[start + i] = values[i];
+                }
+            }
+        }
+    }
+}
