@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using CityFn.Core.Features;
+using CityFn.Simulator;
+using CityFn.Training.Onnx;
+using CityFn.Training.Trees;
+
+namespace CityFn.Training.Forecast;
+
+/// <summary>What one forecast training run produced.</summary>
+public sealed record ForecastResult(
+    TreeEnsemble Ensemble,
+    byte[] Onnx,
+    ForecastMetrics Test,
+    ForecastMetrics Validation,
+    int TrainRows,
+    TimeSpan SimulationTime,
+    TimeSpan TrainingTime,
+    IReadOnlyList<TrafficDaySimulation> TestDays);
+
+/// <summary>
+/// The traffic-forecast model: speed 15 minutes ahead per detector. Gradient-boosted trees (Huber loss) on
+/// the change from the latest speed; the ONNX graph adds the latest speed back, so the output is km/h.
+/// </summary>
+public static class ForecastTraining
+{
+    public const string ModelName = "traffic-forecast";
+    public const string OutputName = "speed_kmh_15min";
+
+    /// <summary>One row every this many minutes per detector: neighbouring minutes are nearly the same row.</summary>
+    public const int Stride = 3;
+
+    // Dates are city local time. 2026-03-02 is a Monday.
+    public static IReadOnlyList<TrafficDay> TrainDays { get; } =
+    [
+        new(new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero), 101),
+        new(new DateTimeOffset(2026, 3, 3, 0, 0, 0, TimeSpan.Zero), 102),
+        new(new DateTimeOffset(2026, 3, 4, 0, 0, 0, TimeSpan.Zero), 103),
+        new(new DateTimeOffset(2026, 3, 5, 0, 0, 0, TimeSpan.Zero), 104),
+        new(new DateTimeOffset(2026, 3, 7, 0, 0, 0, TimeSpan.Zero), 106),
+    ];
+
+    public static IReadOnlyList<TrafficDay> ValidationDays { get; } =
+    [
+        new(new DateTimeOffset(2026, 3, 6, 0, 0, 0, TimeSpan.Zero), 105),
+    ];
+
+    /// <summary>Held out: a weekday with its own seed (so its own demand level and incidents).</summary>
+    public static IReadOnlyList<TrafficDay> TestDays { get; } =
+    [
+        new(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero), 201),
+    ];
+
+    public static GradientBoostingOptions Options { get; } = new()
+    {
+        Loss = BoostingLoss.Huber,
+        HuberDelta = 5,
+        MaxTrees = 300,
+        LearningRate = 0.1,
+        MaxLeaves = 31,
+        MinLeafRows = 100,
+        L2 = 1,
+        RowSample = 0.8,
+        EarlyStoppingTrees = 30,
+        Seed = 1,
+    };
+
+    public static IReadOnlyList<TrafficDaySimulation> Simulate(RoadNetwork network, IReadOnlyList<TrafficDay> days)
+    {
+        var results = new TrafficDaySimulation[days.Count];
+        // Days are independent; each is deterministic on its own, so running them in parallel changes nothing.
+        Parallel.For(0, days.Count, i => results[i] = TrafficScenario.Simulate(network, days[i]));
+        return results;
+    }
+
+    public static ForecastResult Run(TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var network = TrafficScenario.City();
+        var clock = Stopwatch.StartNew();
+        var all = Simulate(network, [.. TrainDays, .. ValidationDays, .. TestDays]);
+        var trainDays = all.Take(TrainDays.Count).ToArray();
+        var validationDays = all.Skip(TrainDays.Count).Take(ValidationDays.Count).ToArray();
+        var testDays = all.Skip(TrainDays.Count + ValidationDays.Count).ToArray();
+        var simulationTime = clock.Elapsed;
+        log.WriteLine($"forecast: simulated {all.Count} days in {simulationTime.TotalSeconds:F1} s");
+        foreach (var day in all)
+        {
+            log.WriteLine($"  {day.Day.Date:yyyy-MM-dd ddd} seed {day.Day.Seed}: demand × {day.DemandScale:F3}, {day.Incidents.Count} incidents");
+        }
+
+        var train = ForecastSamples.Build(network, trainDays, Stride);
+        var validation = ForecastSamples.Build(network, validationDays, Stride);
+        var test = ForecastSamples.Build(network, testDays, Stride);
+        log.WriteLine($"forecast: {train.Rows} training rows, {validation.Rows} validation rows, {test.Rows} test rows");
+
+        clock.Restart();
+        var booster = new GradientBoosting(Options);
+        var ensemble = booster.Train(train.Matrix, validation.Matrix);
+        var trainingTime = clock.Elapsed;
+        log.WriteLine($"forecast: {ensemble.Trees.Count} trees in {trainingTime.TotalSeconds:F1} s");
+
+        // The historical average uses the training weekdays only: the held-out days are weekdays.
+        var weekdays = trainDays.Where(d => d.Day.Date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToArray();
+        var historical = new HistoricalAverage(weekdays);
+        var testMetrics = ForecastMetrics.Measure(test, Predict(ensemble, test), historical);
+        var validationMetrics = ForecastMetrics.Measure(validation, Predict(ensemble, validation), historical);
+        var onnx = TreeEnsembleOnnx.Write(
+            ensemble,
+            TrafficForecastFeatures.Names,
+            TrafficForecastFeatures.Version,
+            OutputName,
+            OutputLink.AddFeature,
+            TrafficForecastFeatures.SpeedColumn,
+            "traffic_forecast",
+            "CityFn traffic forecast: mean speed (km/h) of the minute starting 15 minutes after the latest, per detector.");
+        return new ForecastResult(ensemble, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, testDays);
+    }
+
+    public static double[] Predict(TreeEnsemble ensemble, ForecastSamples samples)
+    {
+        ArgumentNullException.ThrowIfNull(ensemble);
+        ArgumentNullException.ThrowIfNull(samples);
+        var forecast = new double[samples.Rows];
+        for (var r = 0; r < samples.Rows; r++)
+        {
+            forecast[r] = samples.Latest(r) + ensemble.Predict(samples.Matrix.Row(r));
+        }
+
+        return forecast;
+    }
+}

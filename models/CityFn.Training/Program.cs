@@ -1,0 +1,65 @@
+using CityFn.Training.Forecast;
+
+namespace CityFn.Training;
+
+internal static class Program
+{
+    private const string Usage = """
+        CityFn.Training: simulates the training city, trains the CityFn models and writes them as a model repository.
+
+        Usage: dotnet run --project models/CityFn.Training -c Release -- [options]
+
+          --model forecast|quality|all   which model to train (default all)
+          --out DIR                      model repository to write (default: models)
+          --help                         show this text
+
+        Writes DIR/<name>/config.json, DIR/<name>/1/model.onnx, DIR/<name>/MODEL_CARD.md and DIR/<name>/metrics.json.
+        Deterministic: the same code gives bit-identical models and metrics on any machine and thread count.
+        """;
+
+    private static int Main(string[] args)
+    {
+        var model = "all";
+        var output = "models";
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    Console.WriteLine(Usage);
+                    return 0;
+                case "--model" when i + 1 < args.Length:
+                    model = args[++i];
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    output = args[++i];
+                    break;
+                default:
+                    Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'.");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable("CITYFN_DIAGNOSE") == "1")
+        {
+            Diagnose.Run();
+            return 0;
+        }
+
+        if (model is not ("forecast" or "quality" or "all"))
+        {
+            Console.Error.WriteLine($"--model must be forecast, quality or all, got '{model}'.");
+            return 2;
+        }
+
+        if (model is "forecast" or "all")
+        {
+            var result = ForecastTraining.Run(Console.Out);
+            ForecastCard.Write(output, result);
+            Console.WriteLine($"forecast: test MAE {result.Test.ModelMae:F3} km/h (persistence {result.Test.PersistenceMae:F3}, historical average {result.Test.HistoricalAverageMae:F3}); congested {result.Test.ModelMaeCongested:F3} (persistence {result.Test.PersistenceMaeCongested:F3}, historical average {result.Test.HistoricalAverageMaeCongested:F3})");
+        }
+
+        return 0;
+    }
+}
