@@ -36,12 +36,12 @@ public static class ModelArtifacts
 
 /// <summary>Test metrics as committed next to each model; the reproduction tests read them back.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true)]
-[JsonSerializable(typeof(ForecastMetrics))]
+[JsonSerializable(typeof(ForecastTestMetrics))]
 public sealed partial class MetricsJsonContext : JsonSerializerContext;
 
 public static class MetricsFile
 {
-    public static ForecastMetrics ReadForecast(string path) =>
-        JsonSerializer.Deserialize(File.ReadAllText(path), MetricsJsonContext.Default.ForecastMetrics)
+    public static ForecastTestMetrics ReadForecast(string path) =>
+        JsonSerializer.Deserialize(File.ReadAllText(path), MetricsJsonContext.Default.ForecastTestMetrics)
         ?? throw new InvalidDataException($"{path} holds no metrics.");
 }

@@ -57,7 +57,10 @@ internal static class Program
         {
             var result = ForecastTraining.Run(Console.Out);
             ForecastCard.Write(output, result);
-            Console.WriteLine($"forecast: test MAE {result.Test.ModelMae:F3} km/h (persistence {result.Test.PersistenceMae:F3}, historical average {result.Test.HistoricalAverageMae:F3}); congested {result.Test.ModelMaeCongested:F3} (persistence {result.Test.PersistenceMaeCongested:F3}, historical average {result.Test.HistoricalAverageMaeCongested:F3})");
+            foreach (var (label, m) in new[] { ("true speed", result.Test.AgainstTruth), ("readings", result.Test.AgainstReadings) })
+            {
+                Console.WriteLine($"forecast vs {label}: MAE {m.ModelMae:F3} km/h (persistence {m.PersistenceMae:F3}, historical average {m.HistoricalAverageMae:F3}); congested ({m.CongestedRows} of {m.Rows} rows) {m.ModelMaeCongested:F3} (persistence {m.PersistenceMaeCongested:F3}, historical average {m.HistoricalAverageMaeCongested:F3})");
+            }
         }
 
         return 0;

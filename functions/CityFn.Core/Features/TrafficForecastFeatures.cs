@@ -52,6 +52,8 @@ public static class TrafficForecastFeatures
         "day_of_week_sin",
         "day_of_week_cos",
         "weekend",
+        "historical_speed_kmh",
+        "historical_minus_latest_kmh",
     ];
 
     /// <summary>Feature names in model input order.</summary>
@@ -70,12 +72,17 @@ public static class TrafficForecastFeatures
     /// <param name="latestMinuteStart">Start of the last minute in <paramref name="history"/>, in the city's local time.</param>
     /// <param name="downstream">Histories of the detectors this one feeds, aligned with <paramref name="history"/>.</param>
     /// <param name="upstream">Histories of the detectors feeding this one, aligned with <paramref name="history"/>.</param>
+    /// <param name="historicalSpeedKmh">
+    /// This detector's usual speed at the forecast time of day (mean of the same minute on earlier days of the same
+    /// kind, weekday or weekend), or NaN when there is no history yet: the latest speed stands in.
+    /// </param>
     /// <param name="destination">At least <see cref="Count"/> floats.</param>
     public static bool TryCompute(
         ReadOnlySpan<DetectorMinute> history,
         DateTimeOffset latestMinuteStart,
         IReadOnlyList<ReadOnlyMemory<DetectorMinute>> downstream,
         IReadOnlyList<ReadOnlyMemory<DetectorMinute>> upstream,
+        double historicalSpeedKmh,
         Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(downstream);
@@ -159,6 +166,9 @@ public static class TrafficForecastFeatures
         (destination[20], destination[21]) = CalendarEncoding.TimeOfDay(now);
         (destination[22], destination[23]) = CalendarEncoding.DayOfWeek(now);
         destination[24] = CalendarEncoding.Weekend(now);
+        var historical = double.IsFinite(historicalSpeedKmh) ? historicalSpeedKmh : speedLast;
+        destination[25] = (float)historical;
+        destination[26] = (float)(historical - speedLast);
         return true;
     }
 

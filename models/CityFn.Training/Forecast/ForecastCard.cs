@@ -10,7 +10,7 @@ public static class ForecastCard
     public static void Write(string root, ForecastResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var metrics = JsonSerializer.Serialize(result.Test, MetricsJsonContext.Default.ForecastMetrics);
+        var metrics = JsonSerializer.Serialize(result.Test, MetricsJsonContext.Default.ForecastTestMetrics);
         ModelArtifacts.Write(root, ForecastTraining.ModelName, result.Onnx, Card(result), metrics);
     }
 
@@ -18,7 +18,7 @@ public static class ForecastCard
     {
         var c = CultureInfo.InvariantCulture;
         var s = new StringBuilder();
-        s.AppendLine(c, $"# traffic-forecast: TBD {r.Test.ModelMae}");
+        s.AppendLine(c, $"# traffic-forecast: TBD {r.Test.AgainstTruth.ModelMae}");
         return s.ToString();
     }
 }

@@ -26,8 +26,11 @@ public sealed record ForecastMetrics(
         RatioToPersistence <= 0.85 && RatioToPersistenceCongested <= 0.85
         && RatioToHistoricalAverage <= 0.7 && RatioToHistoricalAverageCongested <= 0.7;
 
-    /// <summary>Scores <paramref name="forecast"/> (km/h per row) and both baselines on <paramref name="samples"/>.</summary>
-    public static ForecastMetrics Measure(ForecastSamples samples, IReadOnlyList<double> forecast, HistoricalAverage historical)
+    /// <summary>
+    /// Scores <paramref name="forecast"/> (km/h per row) and both baselines on <paramref name="samples"/>, against the
+    /// noise-free speed (<paramref name="againstTruth"/>) or the reading the detector reported.
+    /// </summary>
+    public static ForecastMetrics Measure(ForecastSamples samples, IReadOnlyList<double> forecast, HistoricalAverage historical, bool againstTruth)
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(forecast);
@@ -36,7 +39,7 @@ public sealed record ForecastMetrics(
         var congested = 0;
         for (var r = 0; r < samples.Rows; r++)
         {
-            var actual = samples.Actual[r];
+            var actual = againstTruth ? samples.ActualTrue[r] : samples.Actual[r];
             var m = Math.Abs(forecast[r] - actual);
             var p = Math.Abs(samples.Latest(r) - actual);
             var h = Math.Abs(historical.Forecast(samples.Detector[r], samples.TargetMinute[r]) - actual);
@@ -57,3 +60,8 @@ public sealed record ForecastMetrics(
         return new ForecastMetrics(samples.Rows, congested, model / n, modelC / c, last / n, lastC / c, average / n, averageC / c);
     }
 }
+
+/// <summary>The test metrics a model card reports: against the true speed and against the detectors' readings.</summary>
+public sealed record ForecastTestMetrics(
+    [property: JsonPropertyName("against_true_speed")] ForecastMetrics AgainstTruth,
+    [property: JsonPropertyName("against_readings")] ForecastMetrics AgainstReadings);

@@ -14,10 +14,11 @@ public sealed class ForecastSamples
     /// <summary>A row is congested when the detector is below this fraction of its free-flow speed now or at the forecast time.</summary>
     public const double CongestedSpeedRatio = 0.6;
 
-    private ForecastSamples(FeatureMatrix matrix, double[] actual, int[] detector, int[] targetMinute, bool[] congested)
+    private ForecastSamples(FeatureMatrix matrix, double[] actual, double[] actualTrue, int[] detector, int[] targetMinute, bool[] congested)
     {
         Matrix = matrix;
         Actual = actual;
+        ActualTrue = actualTrue;
         Detector = detector;
         TargetMinute = targetMinute;
         Congested = congested;
@@ -27,6 +28,9 @@ public sealed class ForecastSamples
 
     /// <summary>Observed speed at the forecast time, km/h.</summary>
     public double[] Actual { get; }
+
+    /// <summary>The traffic model's noise-free speed at the forecast time, km/h.</summary>
+    public double[] ActualTrue { get; }
 
     public int[] Detector { get; }
 
@@ -41,14 +45,16 @@ public sealed class ForecastSamples
     public double Latest(int row) => Matrix.Row(row)[TrafficForecastFeatures.SpeedColumn];
 
     /// <summary>Rows every <paramref name="stride"/> minutes from 05:00 (a full hour of history) for every detector.</summary>
-    public static ForecastSamples Build(RoadNetwork network, IEnumerable<TrafficDaySimulation> days, int stride)
+    public static ForecastSamples Build(RoadNetwork network, IEnumerable<TrafficDaySimulation> days, int stride, HistoricalAverage historical)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(days);
+        ArgumentNullException.ThrowIfNull(historical);
         var downstream = network.Segments.Select(s => TrafficScenario.Downstream(network, s)).ToArray();
         var upstream = network.Segments.Select(s => TrafficScenario.Upstream(network, s)).ToArray();
         var builder = new FeatureMatrixBuilder(TrafficForecastFeatures.Count);
         var actual = new List<double>();
+        var actualTrue = new List<double>();
         var detector = new List<int>();
         var targetMinute = new List<int>();
         var congested = new List<bool>();
@@ -67,6 +73,8 @@ public sealed class ForecastSamples
                         day.Start.AddMinutes(m),
                         Slices(day, downstream[segment.Index], m),
                         Slices(day, upstream[segment.Index], m),
+                        // Weekdays only have a profile; a weekend row gets NaN (the latest speed stands in).
+                        HistoricalAverage.IsWeekday(day) ? historical.ForecastExcluding(day, segment.Index, m + horizon) : double.NaN,
                         row))
                     {
                         continue;
@@ -75,15 +83,16 @@ public sealed class ForecastSamples
                     var target = own[m + horizon].SpeedKmh;
                     builder.Add(row, target - row[TrafficForecastFeatures.SpeedColumn]);
                     actual.Add(target);
+                    actualTrue.Add(day.TrueSpeed[segment.Index][m + horizon]);
                     detector.Add(segment.Index);
                     targetMinute.Add(m + horizon);
                     var slow = CongestedSpeedRatio * segment.FreeFlowSpeedKmh;
-                    congested.Add(target < slow || own[m].SpeedKmh < slow);
+                    congested.Add(day.TrueSpeed[segment.Index][m + horizon] < slow || day.TrueSpeed[segment.Index][m] < slow);
                 }
             }
         }
 
-        return new ForecastSamples(builder.Build(), [.. actual], [.. detector], [.. targetMinute], [.. congested]);
+        return new ForecastSamples(builder.Build(), [.. actual], [.. actualTrue], [.. detector], [.. targetMinute], [.. congested]);
     }
 
     private static ReadOnlyMemory<DetectorMinute>[] Slices(TrafficDaySimulation day, int[] detectors, int latest) =>

@@ -10,8 +10,8 @@ namespace CityFn.Training.Forecast;
 public sealed record ForecastResult(
     TreeEnsemble Ensemble,
     byte[] Onnx,
-    ForecastMetrics Test,
-    ForecastMetrics Validation,
+    ForecastTestMetrics Test,
+    ForecastTestMetrics Validation,
     int TrainRows,
     TimeSpan SimulationTime,
     TimeSpan TrainingTime,
@@ -27,7 +27,7 @@ public static class ForecastTraining
     public const string OutputName = "speed_kmh_15min";
 
     /// <summary>One row every this many minutes per detector: neighbouring minutes are nearly the same row.</summary>
-    public const int Stride = 3;
+    public const int Stride = 5;
 
     // Dates are city local time. 2026-03-02 is a Monday.
     public static IReadOnlyList<TrafficDay> TrainDays { get; } =
@@ -54,12 +54,12 @@ public static class ForecastTraining
     {
         Loss = BoostingLoss.Huber,
         HuberDelta = 5,
-        MaxTrees = 300,
+        MaxTrees = 200,
         LearningRate = 0.1,
         MaxLeaves = 31,
-        MinLeafRows = 100,
+        MinLeafRows = 200,
         L2 = 1,
-        RowSample = 0.8,
+        RowSample = 0.5,
         EarlyStoppingTrees = 30,
         Seed = 1,
     };
@@ -85,12 +85,14 @@ public static class ForecastTraining
         log.WriteLine($"forecast: simulated {all.Count} days in {simulationTime.TotalSeconds:F1} s");
         foreach (var day in all)
         {
-            log.WriteLine($"  {day.Day.Date:yyyy-MM-dd ddd} seed {day.Day.Seed}: demand × {day.DemandScale:F3}, {day.Incidents.Count} incidents");
+            log.WriteLine($"  {day.Day.Date:yyyy-MM-dd ddd} seed {day.Day.Seed} (drawn from {day.SeedUsed}): demand × {day.DemandScale:F3}, {day.Incidents.Count} incidents");
         }
 
-        var train = ForecastSamples.Build(network, trainDays, Stride);
-        var validation = ForecastSamples.Build(network, validationDays, Stride);
-        var test = ForecastSamples.Build(network, testDays, Stride);
+        // The historical average uses the training weekdays only: the held-out days are weekdays.
+        var historical = History(trainDays);
+        var train = ForecastSamples.Build(network, trainDays, Stride, historical);
+        var validation = ForecastSamples.Build(network, validationDays, Stride, historical);
+        var test = ForecastSamples.Build(network, testDays, Stride, historical);
         log.WriteLine($"forecast: {train.Rows} training rows, {validation.Rows} validation rows, {test.Rows} test rows");
 
         clock.Restart();
@@ -99,11 +101,14 @@ public static class ForecastTraining
         var trainingTime = clock.Elapsed;
         log.WriteLine($"forecast: {ensemble.Trees.Count} trees in {trainingTime.TotalSeconds:F1} s");
 
-        // The historical average uses the training weekdays only: the held-out days are weekdays.
-        var weekdays = trainDays.Where(d => d.Day.Date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToArray();
-        var historical = new HistoricalAverage(weekdays);
-        var testMetrics = ForecastMetrics.Measure(test, Predict(ensemble, test), historical);
-        var validationMetrics = ForecastMetrics.Measure(validation, Predict(ensemble, validation), historical);
+        var testForecast = Predict(ensemble, test);
+        var validationForecast = Predict(ensemble, validation);
+        var testMetrics = new ForecastTestMetrics(
+            ForecastMetrics.Measure(test, testForecast, historical, againstTruth: true),
+            ForecastMetrics.Measure(test, testForecast, historical, againstTruth: false));
+        var validationMetrics = new ForecastTestMetrics(
+            ForecastMetrics.Measure(validation, validationForecast, historical, againstTruth: true),
+            ForecastMetrics.Measure(validation, validationForecast, historical, againstTruth: false));
         var onnx = TreeEnsembleOnnx.Write(
             ensemble,
             TrafficForecastFeatures.Names,
@@ -115,6 +120,9 @@ public static class ForecastTraining
             "CityFn traffic forecast: mean speed (km/h) of the minute starting 15 minutes after the latest, per detector.");
         return new ForecastResult(ensemble, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, testDays);
     }
+
+    public static HistoricalAverage History(IEnumerable<TrafficDaySimulation> trainDays) =>
+        new([.. trainDays.Where(HistoricalAverage.IsWeekday)]);
 
     public static double[] Predict(TreeEnsemble ensemble, ForecastSamples samples)
     {

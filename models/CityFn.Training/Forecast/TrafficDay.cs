@@ -1,4 +1,5 @@
 using CityFn.Core.Features;
+using CityFn.Core.Ingest;
 using CityFn.Simulator;
 
 namespace CityFn.Training.Forecast;
@@ -7,12 +8,15 @@ namespace CityFn.Training.Forecast;
 public sealed record TrafficDay(DateTimeOffset Date, int Seed);
 
 /// <summary>An incident the scenario placed: lane closure on a segment, from start for a duration, leaving a fraction of capacity.</summary>
-public sealed record Incident(string SegmentId, DateTimeOffset Start, int Minutes, double RemainingCapacity);
+public sealed record ScenarioIncident(string SegmentId, DateTimeOffset Start, int Minutes, double RemainingCapacity);
 
 /// <summary>Every detector's minute values of one simulated day.</summary>
-public sealed class TrafficDaySimulation(TrafficDay day, DateTimeOffset start, DetectorMinute[][] minutes, double demandScale, IReadOnlyList<Incident> incidents)
+public sealed class TrafficDaySimulation(TrafficDay day, int seedUsed, DateTimeOffset start, DetectorMinute[][] minutes, double[][] trueSpeed, double demandScale, IReadOnlyList<ScenarioIncident> incidents)
 {
     public TrafficDay Day { get; } = day;
+
+    /// <summary>The seed the day was finally drawn from (its own, or a redraw after gridlock).</summary>
+    public int SeedUsed { get; } = seedUsed;
 
     /// <summary>Start of minute 0.</summary>
     public DateTimeOffset Start { get; } = start;
@@ -20,9 +24,12 @@ public sealed class TrafficDaySimulation(TrafficDay day, DateTimeOffset start, D
     /// <summary>[segment index][minute since <see cref="Start"/>].</summary>
     public DetectorMinute[][] Minutes { get; } = minutes;
 
+    /// <summary>[segment index][minute]: the noise-free speed of the traffic model (km/h), what the forecast is scored against.</summary>
+    public double[][] TrueSpeed { get; } = trueSpeed;
+
     public double DemandScale { get; } = demandScale;
 
-    public IReadOnlyList<Incident> Incidents { get; } = incidents;
+    public IReadOnlyList<ScenarioIncident> Incidents { get; } = incidents;
 
     public int MinuteCount => Minutes[0].Length;
 }
@@ -41,35 +48,62 @@ public static class TrafficScenario
 
     public static RoadNetwork City() => RoadNetwork.Create(new NetworkOptions(), CitySeed);
 
+    /// <summary>Share of detectors still congested at the day's end above which the day counts as gridlocked.</summary>
+    public const double GridlockShare = 0.1;
+
+    /// <summary>
+    /// Simulates the day; a draw that ends in gridlock is drawn again from seed + 1000 × attempt. The cell
+    /// transmission model has no rerouting or signals, so a grid-wide gridlock never clears (it stays until
+    /// the end of the day); a real city would dissolve it, and a forecast trained on a frozen city learns nothing.
+    /// </summary>
     public static TrafficDaySimulation Simulate(RoadNetwork network, TrafficDay day) => Simulate(network, day, ScenarioOptions.Default);
 
     public static TrafficDaySimulation Simulate(RoadNetwork network, TrafficDay day, ScenarioOptions options)
     {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(day);
+        for (var attempt = 0; ; attempt++)
+        {
+            var simulation = SimulateOnce(network, day, day.Seed + (1000 * attempt), options);
+            var last = simulation.MinuteCount - 1;
+            var jammed = network.Segments.Count(s => simulation.Minutes[s.Index][last].SpeedKmh < 0.6 * s.FreeFlowSpeedKmh);
+            if (jammed <= GridlockShare * network.Segments.Count || attempt == 9)
+            {
+                return simulation;
+            }
+        }
+    }
+
+    private static TrafficDaySimulation SimulateOnce(RoadNetwork network, TrafficDay day, int seed, ScenarioOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(day);
-        var random = new Random(day.Seed);
+        var random = new Random(seed);
         var demandScale = options.MinDemand + ((options.MaxDemand - options.MinDemand) * random.NextDouble());
         var start = day.Date.Date.AddHours(FirstHour);
         var startOffset = new DateTimeOffset(start, day.Date.Offset);
         // Incidents on arterials: that is where a lane closure builds a queue (local roads rarely run near capacity).
         var arterials = network.Segments.Where(s => s.IsArterial).ToArray();
-        var incidents = new List<Incident>();
+        var incidents = new List<ScenarioIncident>();
         var count = options.MinIncidents + random.Next(options.MaxIncidents - options.MinIncidents + 1);
         for (var i = 0; i < count; i++)
         {
             var candidates = options.ArterialsOnly ? arterials : [.. network.Segments];
             var segment = candidates[random.Next(candidates.Length)];
             var at = startOffset.AddMinutes(((6 - FirstHour) * 60) + random.Next(14 * 60));
-            incidents.Add(new Incident(segment.Id, at, options.MinMinutes + random.Next(options.MaxMinutes - options.MinMinutes + 1), options.MinRemainingCapacity + ((options.MaxRemainingCapacity - options.MinRemainingCapacity) * random.NextDouble())));
+            incidents.Add(new ScenarioIncident(segment.Id, at, options.MinMinutes + random.Next(options.MaxMinutes - options.MinMinutes + 1), options.MinRemainingCapacity + ((options.MaxRemainingCapacity - options.MinRemainingCapacity) * random.NextDouble())));
         }
 
         var model = new TrafficModel(network, startOffset, CitySeed, demandScale: demandScale);
+        var noise = new Random(seed ^ 0x5EED);
         var minutes = (LastHour - FirstHour) * 60;
         var values = new DetectorMinute[network.Segments.Count][];
+        var trueSpeed = new double[network.Segments.Count][];
         for (var s = 0; s < values.Length; s++)
         {
             values[s] = new DetectorMinute[minutes];
+            trueSpeed[s] = new double[minutes];
         }
 
         for (var m = 0; m < minutes; m++)
@@ -91,11 +125,14 @@ public static class TrafficScenario
             for (var s = 0; s < report.Readings.Count; s++)
             {
                 var reading = report.Readings[s];
-                values[s][m] = new DetectorMinute(reading.FlowVehPerHour, reading.Occupancy * 100, reading.SpeedKmh);
+                // What a healthy loop detector reports: the simulator's measurement noise, clamped and rounded.
+                var measured = MeasurementNoise.Measure(SensorKind.Traffic, [reading.FlowVehPerHour, reading.Occupancy * 100, reading.SpeedKmh], noise);
+                values[s][m] = new DetectorMinute(measured[0], measured[1], measured[2]);
+                trueSpeed[s][m] = reading.SpeedKmh;
             }
         }
 
-        return new TrafficDaySimulation(day, startOffset, values, demandScale, incidents);
+        return new TrafficDaySimulation(day, seed, startOffset, values, trueSpeed, demandScale, incidents);
     }
 
     // The simulator keeps its direction helpers internal; the opposite heading is two quarter turns.
@@ -138,5 +175,5 @@ public sealed record ScenarioOptions(
     double MaxRemainingCapacity,
     bool ArterialsOnly)
 {
-    public static ScenarioOptions Default { get; } = new(0.85, 1.0, 5, 10, 20, 60, 0.05, 0.15, true);
+    public static ScenarioOptions Default { get; } = new(0.9, 1.05, 6, 12, 20, 60, 0.0, 0.2, true);
 }
