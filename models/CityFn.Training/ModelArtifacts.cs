@@ -37,10 +37,15 @@ public static class ModelArtifacts
 /// <summary>Test metrics as committed next to each model; the reproduction tests read them back.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(ForecastTestMetrics))]
+[JsonSerializable(typeof(CityFn.Training.Quality.QualityTestMetrics))]
 public sealed partial class MetricsJsonContext : JsonSerializerContext;
 
 public static class MetricsFile
 {
+    public static Quality.QualityTestMetrics ReadQuality(string path) =>
+        JsonSerializer.Deserialize(File.ReadAllText(path), MetricsJsonContext.Default.QualityTestMetrics)
+        ?? throw new InvalidDataException($"{path} holds no metrics.");
+
     public static ForecastTestMetrics ReadForecast(string path) =>
         JsonSerializer.Deserialize(File.ReadAllText(path), MetricsJsonContext.Default.ForecastTestMetrics)
         ?? throw new InvalidDataException($"{path} holds no metrics.");

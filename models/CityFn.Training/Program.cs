@@ -63,6 +63,16 @@ internal static class Program
             }
         }
 
+        if (model is "quality" or "all")
+        {
+            var result = Quality.QualityTraining.Run(Console.Out);
+            Quality.QualityCard.Write(output, result);
+            foreach (var (label, m) in new[] { ("model", result.Test.Model), ("rules", result.Test.RuleBaseline) })
+            {
+                Console.WriteLine($"quality {label}: F1 {m.F1:F3} (precision {m.Precision:F3}, recall {m.Recall:F3}), clean false positives {m.CleanFalsePositiveRate:P2}; " + string.Join(", ", m.PerKind.Select(k => $"{k.Kind} {k.Recall:F2}/{k.F1:F2}")));
+            }
+        }
+
         return 0;
     }
 }
