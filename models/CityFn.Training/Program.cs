@@ -41,12 +41,6 @@ internal static class Program
             }
         }
 
-        if (Environment.GetEnvironmentVariable("CITYFN_DIAGNOSE") == "1")
-        {
-            Diagnose.Run();
-            return 0;
-        }
-
         if (model is not ("forecast" or "quality" or "all"))
         {
             Console.Error.WriteLine($"--model must be forecast, quality or all, got '{model}'.");

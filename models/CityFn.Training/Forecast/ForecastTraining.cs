@@ -15,7 +15,7 @@ public sealed record ForecastResult(
     int TrainRows,
     TimeSpan SimulationTime,
     TimeSpan TrainingTime,
-    IReadOnlyList<TrafficDaySimulation> TestDays);
+    IReadOnlyList<(string Set, TrafficDaySimulation Day)> Days);
 
 /// <summary>
 /// The traffic-forecast model: speed 15 minutes ahead per detector. Gradient-boosted trees (Huber loss) on
@@ -118,7 +118,8 @@ public static class ForecastTraining
             TrafficForecastFeatures.SpeedColumn,
             "traffic_forecast",
             "CityFn traffic forecast: mean speed (km/h) of the minute starting 15 minutes after the latest, per detector.");
-        return new ForecastResult(ensemble, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, testDays);
+        var days = trainDays.Select(d => ("train", d)).Concat(validationDays.Select(d => ("validation", d))).Concat(testDays.Select(d => ("test", d))).ToList();
+        return new ForecastResult(ensemble, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, days);
     }
 
     public static HistoricalAverage History(IEnumerable<TrafficDaySimulation> trainDays) =>

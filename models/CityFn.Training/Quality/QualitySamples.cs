@@ -24,8 +24,10 @@ public sealed class QualitySamples
     /// <summary>…within this distance.</summary>
     public const double NeighbourRadiusMetres = 1500;
 
-    private QualitySamples(FeatureMatrix matrix, FaultKind[] kind, SensorKind[] deviceKind, int ambiguous)
+    private QualitySamples(FeatureMatrix matrix, FaultKind[] kind, SensorKind[] deviceKind, int[] device, int[] endMinute, int ambiguous)
     {
+        Device = device;
+        EndMinute = endMinute;
         Matrix = matrix;
         Kind = kind;
         DeviceKind = deviceKind;
@@ -39,6 +41,12 @@ public sealed class QualitySamples
 
     public SensorKind[] DeviceKind { get; }
 
+    /// <summary>Index of the device (in its city) each row scores.</summary>
+    public int[] Device { get; }
+
+    /// <summary>Minute (exclusive) at which each row's window ends.</summary>
+    public int[] EndMinute { get; }
+
     /// <summary>Windows left out because too few of their minutes were faulty to call.</summary>
     public int Ambiguous { get; }
 
@@ -50,6 +58,8 @@ public sealed class QualitySamples
         var builder = new FeatureMatrixBuilder(SensorQualityFeatures.Count);
         var kinds = new List<FaultKind>();
         var deviceKinds = new List<SensorKind>();
+        var deviceIndex = new List<int>();
+        var endMinute = new List<int>();
         var ambiguous = 0;
         var row = new float[SensorQualityFeatures.Count];
         foreach (var options in cities)
@@ -96,6 +106,8 @@ public sealed class QualitySamples
                         builder.Add(row, label == FaultKind.None ? 0 : 1);
                         kinds.Add(label.Value);
                         deviceKinds.Add(device.Kind);
+                        deviceIndex.Add(device.Index);
+                        endMinute.Add(end);
                     }
                     else
                     {
@@ -106,7 +118,7 @@ public sealed class QualitySamples
             }
         }
 
-        return new QualitySamples(builder.Build(), [.. kinds], [.. deviceKinds], ambiguous);
+        return new QualitySamples(builder.Build(), [.. kinds], [.. deviceKinds], [.. deviceIndex], [.. endMinute], ambiguous);
     }
 
     public static QualitySamples Concat(IReadOnlyList<QualitySamples> parts)
@@ -118,6 +130,8 @@ public sealed class QualitySamples
             new FeatureMatrix(SensorQualityFeatures.Count, values, labels),
             [.. parts.SelectMany(p => p.Kind)],
             [.. parts.SelectMany(p => p.DeviceKind)],
+            [.. parts.SelectMany(p => p.Device)],
+            [.. parts.SelectMany(p => p.EndMinute)],
             parts.Sum(p => p.Ambiguous));
     }
 
@@ -154,7 +168,8 @@ public sealed class QualitySamples
         return counts[(int)worst] >= needed ? worst : null;
     }
 
-    private static int[] Neighbours(IReadOnlyList<SimulatedDevice> devices, SimulatedDevice device) =>
+    /// <summary>The device's neighbours: nearest devices of the same kind within the radius, nearest first.</summary>
+    public static int[] Neighbours(IReadOnlyList<SimulatedDevice> devices, SimulatedDevice device) =>
         devices
             .Where(d => d.Index != device.Index && d.Kind == device.Kind)
             .Select(d => (d.Index, Distance: Math.Sqrt(((d.X - device.X) * (d.X - device.X)) + ((d.Y - device.Y) * (d.Y - device.Y)))))

@@ -47,7 +47,6 @@ public sealed class GradientBoosting(GradientBoostingOptions options)
             }
 
             var loss = Loss(validation.Labels, validationPrediction);
-            if (Environment.GetEnvironmentVariable("CITYFN_TRAINING_TRACE") == "1") { Console.Error.WriteLine($"tree {t}: leaves {tree.Tree.Nodes} train {Loss(train.Labels, prediction):F5} valid {loss:F5}"); }
             ValidationLoss.Add(loss);
             if (loss < bestLoss - 1e-12)
             {
