@@ -49,16 +49,26 @@ public sealed class TrafficForecastModelTests(CommittedModels models)
     }
 
     [Fact]
-    public void A_free_flowing_detector_is_forecast_near_its_free_flow_speed()
+    public void A_free_flowing_detector_stays_near_free_flow_and_a_queue_spilling_back_from_downstream_slows_the_forecast()
     {
-        // An arterial at 60 km/h all hour on a quiet weekday afternoon, neighbours free too.
-        var free = Enumerable.Repeat(new DetectorMinute(400, 4, 60), TrafficForecastFeatures.HistoryMinutes).ToArray();
-        var row = new float[TrafficForecastFeatures.Count];
-        Assert.True(TrafficForecastFeatures.TryCompute(
-            free, new DateTimeOffset(2026, 3, 11, 14, 0, 0, TimeSpan.Zero), [free], [free], 60, row));
+        // An arterial (60 km/h) on a weekday afternoon, with a detector's measurement noise.
+        var random = new Random(1);
+        var free = Enumerable.Range(0, TrafficForecastFeatures.HistoryMinutes)
+            .Select(_ => new DetectorMinute(Math.Round(400 + (80 * Gaussian(random))), Math.Round(2.2 + (0.4 * Gaussian(random)), 1), Math.Round(60 + (3.3 * Gaussian(random)), 1)))
+            .ToArray();
+        // Downstream: free until 20 minutes ago, then a queue builds up to its detector.
+        var queue = free.Select((m, i) => i < 40 ? m : new DetectorMinute(600 - (25 * (i - 40)), 10 + (4 * (i - 40)), Math.Max(3, 60 - (3 * (i - 40))))).ToArray();
+        var at = new DateTimeOffset(2026, 3, 11, 14, 0, 0, TimeSpan.Zero);
+        var rows = new float[2 * TrafficForecastFeatures.Count];
+        Assert.True(TrafficForecastFeatures.TryCompute(free, at, [free], [free], 60, rows.AsSpan(0, TrafficForecastFeatures.Count)));
+        Assert.True(TrafficForecastFeatures.TryCompute(free, at, [queue], [free], 60, rows.AsSpan(TrafficForecastFeatures.Count)));
 
-        var speed = CommittedModels.Score(models.Model(ForecastTraining.ModelName), row, TrafficForecastFeatures.Count)[0];
+        var speeds = CommittedModels.Score(models.Model(ForecastTraining.ModelName), rows, TrafficForecastFeatures.Count);
 
-        Assert.InRange(speed, 55, 62);
+        Assert.InRange(speeds[0], 55, 62);
+        Assert.True(speeds[1] < speeds[0] - 2, $"free {speeds[0]:F1} km/h, queue downstream {speeds[1]:F1} km/h");
     }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

@@ -18,7 +18,7 @@ public sealed record ForecastResult(
     IReadOnlyList<(string Set, TrafficDaySimulation Day)> Days);
 
 /// <summary>
-/// The traffic-forecast model: speed 15 minutes ahead per detector. Gradient-boosted trees (Huber loss) on
+/// The traffic-forecast model: speed 15 minutes ahead per detector. Gradient-boosted trees (squared error) on
 /// the change from the latest speed; the ONNX graph adds the latest speed back, so the output is km/h.
 /// </summary>
 public static class ForecastTraining
@@ -52,8 +52,7 @@ public static class ForecastTraining
 
     public static GradientBoostingOptions Options { get; } = new()
     {
-        Loss = BoostingLoss.Huber,
-        HuberDelta = 5,
+        Loss = BoostingLoss.Squared,
         MaxTrees = 200,
         LearningRate = 0.1,
         MaxLeaves = 31,
