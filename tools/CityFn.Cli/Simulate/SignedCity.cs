@@ -65,19 +65,19 @@ internal sealed class SignedCity
     /// <summary>The messages sent for one simulated minute, in device order, and the truth records of its faulty device-minutes.</summary>
     public (List<OutgoingMessage> Messages, List<TruthRecord> Truth) Sign(SimulationMinute minute)
     {
-        var messages = new List<OutgoingMessage>(minute.Readings.Count);
-        var truth = new List<TruthRecord>();
+        var readings = minute.Readings;
         var sendAt = minute.MinuteStart.AddMinutes(1);
-        foreach (var reading in minute.Readings)
+        var messages = new OutgoingMessage?[readings.Count];
+        var fresh = new List<int>(readings.Count);
+        foreach (var reading in readings)
         {
             var device = reading.Device;
             var enqueued = sendAt.AddSeconds(_jitter.Next(1, 6));
-            OutgoingMessage? message = null;
             if (reading.Fault == FaultKind.Replayed)
             {
                 var original = _sent[device.Index, reading.ReplayOfMinute!.Value % SentHistoryMinutes]
                     ?? throw new InvalidOperationException($"Device {device.Id} replays minute {reading.ReplayOfMinute} but sent nothing then.");
-                message = original with { Enqueued = enqueued, IsReplay = true };
+                messages[device.Index] = original with { Enqueued = enqueued, IsReplay = true };
             }
             else if (reading.Emitted is { } values)
             {
@@ -85,16 +85,23 @@ internal sealed class SignedCity
                     _keys[device.Index].Address, minute.Minute + 1L, device.Kind,
                     new GeoLocation(Math.Round(device.Lat, 7), Math.Round(device.Lon, 7), device.SegmentId),
                     minute.MinuteStart, 60, [.. values.Select(v => new[] { v })]));
-                message = new OutgoingMessage(
-                    HubOf(device.Kind), Partition(device.Index), _keys[device.Index].Address, device.Index, minute.Minute + 1L,
-                    body, "0x" + Convert.ToHexStringLower(_keys[device.Index].Sign(body)), enqueued, false);
+                messages[device.Index] = new OutgoingMessage(
+                    HubOf(device.Kind), Partition(device.Index), _keys[device.Index].Address, device.Index, minute.Minute + 1L, body, "", enqueued, false);
+                fresh.Add(device.Index);
             }
+        }
 
-            if (message is not null)
-            {
-                messages.Add(message);
-            }
+        // Signing is most of the work (one secp256k1 signature per message); signatures are deterministic (RFC 6979), so order does not matter.
+        Parallel.ForEach(fresh, index => messages[index] = messages[index]! with
+        {
+            Signature = "0x" + Convert.ToHexStringLower(_keys[index].Sign(messages[index]!.Body)),
+        });
 
+        var truth = new List<TruthRecord>();
+        foreach (var reading in readings)
+        {
+            var device = reading.Device;
+            var message = messages[device.Index];
             _sent[device.Index, minute.Minute % SentHistoryMinutes] = message is { IsReplay: false } ? message : null;
             if (reading.Fault != FaultKind.None)
             {
@@ -107,7 +114,7 @@ internal sealed class SignedCity
             }
         }
 
-        return (messages, truth);
+        return ([.. messages.OfType<OutgoingMessage>()], truth);
     }
 
     /// <summary>A fixed partition per device (Event Hubs hashes the partition key; any stable mapping keeps a device in order).</summary>
