@@ -11,7 +11,7 @@ namespace CityFn.Cli.Simulate;
 /// posts one Microsoft.Storage.BlobCreated event (Event Grid schema, an array of one) to a Functions host's blob
 /// webhook with the header <c>aeg-event-type: Notification</c>, as Event Grid would deliver it.
 /// </summary>
-internal sealed class EventGridNotifier(HttpClient http, Uri endpoint, BlobContainerClient container)
+internal sealed class EventGridNotifier(HttpClient http, Uri endpoint, BlobContainerClient container, TimeProvider timeProvider)
 {
     public const string EventTypeHeader = "aeg-event-type";
 
@@ -29,7 +29,7 @@ internal sealed class EventGridNotifier(HttpClient http, Uri endpoint, BlobConta
             $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{container.AccountName}",
             $"/blobServices/default/containers/{container.Name}/blobs/{blobName}",
             "Microsoft.Storage.BlobCreated",
-            DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
             "",
             "1",
             new BlobCreatedData("PutBlob", "application/octet-stream", new FileInfo(path).Length, "BlockBlob", blob.Uri.ToString(),

@@ -99,6 +99,7 @@ public static class SimulateCommand
                     parseResult.GetValue(partitions),
                     parseResult.GetValue(captureNamespace)!,
                     parseResult.GetValue(chainId));
+                // Built once here only to turn bad options into a user error before anything is written.
                 _ = new CitySimulation(settings.City);
             }
             catch (ArgumentException exception)
@@ -162,7 +163,7 @@ public static class SimulateCommand
                 "Start Azurite with `cityfn dev up`, or pass --storage with a reachable account's connection string.", exception);
         }
 
-        return new EventGridNotifier(http, endpoint, container);
+        return new EventGridNotifier(http, endpoint, container, TimeProvider.System);
     }
 
     private static bool TryGrid(string text, out NetworkOptions network, out string? problem)
