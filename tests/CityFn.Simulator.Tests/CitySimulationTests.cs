@@ -70,6 +70,23 @@ public sealed class CitySimulationTests
     }
 
     [Fact]
+    public void Nearest_devices_of_a_kind_are_other_devices_of_that_kind_by_distance()
+    {
+        var simulation = new CitySimulation(Scenario.City(seed: 3, minutes: 1, devices: 100));
+        var sensor = simulation.Devices.First(d => d.Kind == SensorKind.Air);
+
+        var nearest = simulation.NearestOfKind(sensor, 4);
+
+        Assert.Equal(4, nearest.Count);
+        Assert.All(nearest, d => Assert.Equal(SensorKind.Air, d.Kind));
+        Assert.DoesNotContain(sensor, nearest);
+        double Distance(SimulatedDevice d) => Math.Sqrt(((d.X - sensor.X) * (d.X - sensor.X)) + ((d.Y - sensor.Y) * (d.Y - sensor.Y)));
+        Assert.Equal(nearest.Select(Distance).Order(), nearest.Select(Distance));
+        var farthestChosen = Distance(nearest[^1]);
+        Assert.All(simulation.Devices.Where(d => d.Kind == SensorKind.Air && d != sensor && !nearest.Contains(d)), d => Assert.True(Distance(d) >= farthestChosen));
+    }
+
+    [Fact]
     public void Emitted_values_always_lie_inside_the_wire_formats_valid_ranges()
     {
         var options = Scenario.City(seed: 21, minutes: 120, faultRate: 0.4, devices: 80) with { DemandScale = 3, Start = Scenario.WeekdayAt(7) };

@@ -44,6 +44,22 @@ public sealed class SensorPhysicsTests
     }
 
     [Fact]
+    public void Air_beside_arterials_carries_more_nitrogen_dioxide_than_beside_local_streets_at_the_peak()
+    {
+        var simulation = new CitySimulation(Scenario.City(seed: 4, minutes: 90, devices: 200) with { Start = Scenario.WeekdayAt(7) });
+        var network = simulation.Network;
+        var minutes = simulation.Run().Skip(60).ToList();
+        var air = simulation.Devices.Where(d => d.Kind == SensorKind.Air).ToList();
+        bool BesideArterial(SimulatedDevice d) => network.Segments[d.Nearby.MinBy(n => n.DistanceMetres)!.SegmentIndex].IsArterial;
+        double MeanNo2(IEnumerable<SimulatedDevice> devices) => devices.SelectMany(d => minutes.Select(m => m.Readings[d.Index].Emitted![2])).Average();
+
+        var arterial = MeanNo2(air.Where(BesideArterial));
+        var local = MeanNo2(air.Where(d => !BesideArterial(d)));
+
+        Assert.True(arterial > local + 5, $"NO2 beside arterials {arterial:F1} µg/m³, beside local streets {local:F1}");
+    }
+
+    [Fact]
     public void Temperature_follows_the_day_and_humidity_moves_the_other_way()
     {
         var options = Scenario.City(seed: 2, minutes: 24 * 60, devices: 30) with { Start = Scenario.WeekdayAt(0), Network = new NetworkOptions { Rows = 3, Columns = 3 } };

@@ -47,6 +47,21 @@ public sealed class CitySimulation
 
     public SimulationOptions Options => _options;
 
+    /// <summary>
+    /// The <paramref name="count"/> devices of the same kind nearest to <paramref name="device"/> (straight-line
+    /// distance, ties by index), itself excluded: the neighbours a quality check compares a sensor with.
+    /// </summary>
+    public IReadOnlyList<SimulatedDevice> NearestOfKind(SimulatedDevice device, int count)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return [.. Devices
+            .Where(d => d.Kind == device.Kind && d.Index != device.Index)
+            .OrderBy(d => ((d.X - device.X) * (d.X - device.X)) + ((d.Y - device.Y) * (d.Y - device.Y)))
+            .ThenBy(d => d.Index)
+            .Take(count)];
+    }
+
     /// <summary>Runs the simulation minute by minute. Each enumeration starts again from the beginning.</summary>
     public IEnumerable<SimulationMinute> Run()
     {

@@ -9,6 +9,8 @@ namespace CityFn.Simulator;
 /// </summary>
 public sealed class TrafficModel
 {
+    private const double ArterialTurnWeight = 3;
+
     private readonly RoadNetwork _network;
     private readonly double _stepSeconds;
     private readonly double _demandScale;
@@ -294,10 +296,13 @@ public sealed class TrafficModel
             var left = (1 - straight) * (0.3 + (0.4 * random.NextDouble()));
             var heading = segment.Heading;
             int Target(Direction d) => network.Outgoing(segment.ToRow, segment.ToColumn, d)?.Index ?? -1;
-            nodes[segment.ToRow, segment.ToColumn].Add(new NodeInput(
-                segment.Index,
-                0,
-                [(Target(heading), straight), (Target(heading.Left()), left), (Target(heading.Right()), 1 - straight - left)]));
+            (int Target, double Share)[] turns =
+                [(Target(heading), straight), (Target(heading.Left()), left), (Target(heading.Right()), 1 - straight - left)];
+            // Drivers prefer arterials: a turn onto one weighs ArterialTurnWeight times as much, so arterials carry
+            // the bulk of the traffic as in a real grid instead of it spreading evenly over every street.
+            var weighted = turns.Select(t => (t.Target, Share: t.Share * (t.Target >= 0 && network.Segments[t.Target].IsArterial ? ArterialTurnWeight : 1))).ToArray();
+            var total = weighted.Sum(t => t.Share);
+            nodes[segment.ToRow, segment.ToColumn].Add(new NodeInput(segment.Index, 0, [.. weighted.Select(t => (t.Target, t.Share / total))]));
         }
 
         for (var row = 0; row < network.Rows; row++)

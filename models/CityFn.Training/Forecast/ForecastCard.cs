@@ -99,7 +99,7 @@ public static class ForecastCard
         s.AppendLine("  bad incident, in a gridlock that never clears, so held-out congested rows are few and the congested metrics");
         s.AppendLine("  are noisy. Where a bar is missed above, that is the finding: more (and recoverable) congestion in the");
         s.AppendLine("  simulator — signals, rerouting — and more training days are what would close it.");
-        s.AppendLine("- Tried and dropped: Huber loss (δ 5 km/h) gave a slightly better overall MAE against the true speed (0.223)");
+        s.AppendLine("- Tried and dropped (on the simulator before its arterial-preferring turns): Huber loss (δ 5 km/h) gave a slightly better overall MAE against the true speed (0.223)");
         s.AppendLine("  but a worse congested one (30.5 km/h); weighting congested rows 5× in the loss did not help (26.6 km/h, 0.392 overall).");
         s.AppendLine("- One city: the model learns this grid. Another city needs its own training days (same command, other seed).");
         s.AppendLine("- Free-flow speed in the simulator is exact; real detectors vary more at free flow, so the overall ratios here");
