@@ -16,6 +16,18 @@ internal static class Scenario
     public static List<MinuteReport> Run(TrafficModel model, int minutes) =>
         Enumerable.Range(0, minutes).Select(_ => model.StepMinute()).ToList();
 
+    /// <summary>A small city (6×6 grid) with incidents off unless a test adds them, from a weekday 07:00.</summary>
+    public static SimulationOptions City(int seed, int minutes, double faultRate = 0, int devices = 60) => new()
+    {
+        Seed = seed,
+        Minutes = minutes,
+        FaultRate = faultRate,
+        Devices = devices,
+        Network = SmallGrid,
+        IncidentsPerDay = 0,
+        Start = WeekdayAt(7),
+    };
+
     public static DetectorReading Reading(MinuteReport report, string segmentId) =>
         report.Readings.Single(r => r.SegmentId == segmentId);
 }

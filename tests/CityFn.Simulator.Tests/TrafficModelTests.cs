@@ -162,4 +162,14 @@ public sealed class TrafficModelTests
         Assert.True(exitedLate > 0.9 * enteredLate, $"entered {enteredLate} but only {exitedLate} left");
         Assert.True(minutes[^1].Readings.Count(r => r.Occupancy > 0.5) < network.Segments.Count / 20);
     }
+
+    [Fact]
+    public void Arterials_carry_more_vehicles_per_segment_than_local_streets_at_the_peak()
+    {
+        var network = RoadNetwork.Create(Scenario.SmallGrid, 4);
+        var minutes = Scenario.Run(new TrafficModel(network, Scenario.WeekdayAt(7), 4), 90).Skip(60).ToList();
+        double MeanFlow(bool arterial) => minutes.SelectMany(m => m.Readings.Where(r => network.Segment(r.SegmentId).IsArterial == arterial)).Average(r => r.FlowVehPerHour);
+
+        Assert.True(MeanFlow(true) > 2 * MeanFlow(false), $"arterials {MeanFlow(true):F0} veh/h, local streets {MeanFlow(false):F0} veh/h");
+    }
 }

@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(Rewards.RewardsCommands.Build(console));
         root.Subcommands.Add(Ingest.IngestCommand.Build(console));
         root.Subcommands.Add(Devices.RegisterCommand.Build(console));
+        root.Subcommands.Add(Simulate.SimulateCommand.Build(console));
         root.Subcommands.Add(EdgeCommands.Build(console));
         root.Subcommands.Add(Bench.BenchCommands.Build(console));
         root.Subcommands.Add(Rewards.ChainCommands.Build(console));

@@ -9,6 +9,8 @@ namespace CityFn.Simulator;
 /// </summary>
 public sealed class TrafficModel
 {
+    private const double ArterialTurnWeight = 3;
+
     private readonly RoadNetwork _network;
     private readonly double _stepSeconds;
     private readonly double _demandScale;
@@ -18,6 +20,14 @@ public sealed class TrafficModel
     private readonly List<NodeInput>[,] _nodeInputs;
     private readonly double[] _detectorCount;
     private readonly double[] _detectorDensitySum;
+
+    // Per-step work arrays, allocated once: the model steps 12 times per simulated minute.
+    private readonly double[][] _sending;
+    private readonly double[][] _receiving;
+    private readonly double[][] _outflow;
+    private readonly double[][] _inflow;
+    private readonly double[] _requested;
+    private double[] _offered = new double[8];
     private int _stepsThisMinute;
 
     /// <param name="network">The roads to simulate.</param>
@@ -61,6 +71,11 @@ public sealed class TrafficModel
         }
 
         _nodeInputs = BuildNodes(network, new Random(seed));
+        _sending = _vehicles.Select(cells => new double[cells.Length]).ToArray();
+        _receiving = _vehicles.Select(cells => new double[cells.Length]).ToArray();
+        _outflow = _vehicles.Select(cells => new double[cells.Length]).ToArray();
+        _inflow = _vehicles.Select(cells => new double[cells.Length]).ToArray();
+        _requested = new double[segments.Count];
     }
 
     public DateTimeOffset Now { get; private set; }
@@ -119,8 +134,8 @@ public sealed class TrafficModel
     private void Step(DateTimeOffset time)
     {
         var segments = _network.Segments;
-        var sending = new double[segments.Count][];
-        var receiving = new double[segments.Count][];
+        var sending = _sending;
+        var receiving = _receiving;
         foreach (var segment in segments)
         {
             var cells = _vehicles[segment.Index];
@@ -129,8 +144,8 @@ public sealed class TrafficModel
             var maxVehicles = segment.JamDensityVehPerKm * cellKm;
             var freeFlowShare = segment.FreeFlowSpeedKmh * _stepSeconds / 3600 / cellKm;
             var waveShare = segment.BackwardWaveSpeedKmh * _stepSeconds / 3600 / cellKm;
-            var send = new double[cells.Length];
-            var receive = new double[cells.Length];
+            var send = sending[segment.Index];
+            var receive = receiving[segment.Index];
             for (var c = 0; c < cells.Length; c++)
             {
                 send[c] = Math.Min(freeFlowShare * cells[c], maxFlow);
@@ -139,17 +154,15 @@ public sealed class TrafficModel
 
             // The incident bottleneck sits at the downstream end of the segment.
             send[^1] = Math.Min(send[^1], maxFlow * _capacityFactor[segment.Index]);
-            sending[segment.Index] = send;
-            receiving[segment.Index] = receive;
         }
 
-        var outflow = new double[segments.Count][];
-        var inflow = new double[segments.Count][];
+        var outflow = _outflow;
+        var inflow = _inflow;
         foreach (var segment in segments)
         {
             var n = _vehicles[segment.Index].Length;
-            outflow[segment.Index] = new double[n];
-            inflow[segment.Index] = new double[n];
+            Array.Clear(outflow[segment.Index]);
+            Array.Clear(inflow[segment.Index]);
             for (var c = 0; c < n - 1; c++)
             {
                 var y = Math.Min(sending[segment.Index][c], receiving[segment.Index][c + 1]);
@@ -188,8 +201,24 @@ public sealed class TrafficModel
     private void ResolveNode(
         List<NodeInput> inputs, double demand, double[][] sending, double[][] receiving, double[][] outflow, double[][] inflow)
     {
-        var offered = new double[inputs.Count];
-        var requested = new Dictionary<int, double>();
+        if (_offered.Length < inputs.Count)
+        {
+            _offered = new double[inputs.Count];
+        }
+
+        var offered = _offered;
+        var requested = _requested;
+        foreach (var input in inputs)
+        {
+            foreach (var (target, _) in input.Turns)
+            {
+                if (target >= 0)
+                {
+                    requested[target] = 0;
+                }
+            }
+        }
+
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
@@ -207,7 +236,7 @@ public sealed class TrafficModel
             {
                 if (target >= 0)
                 {
-                    requested[target] = requested.GetValueOrDefault(target) + (offered[i] * share);
+                    requested[target] += offered[i] * share;
                 }
             }
         }
@@ -267,10 +296,13 @@ public sealed class TrafficModel
             var left = (1 - straight) * (0.3 + (0.4 * random.NextDouble()));
             var heading = segment.Heading;
             int Target(Direction d) => network.Outgoing(segment.ToRow, segment.ToColumn, d)?.Index ?? -1;
-            nodes[segment.ToRow, segment.ToColumn].Add(new NodeInput(
-                segment.Index,
-                0,
-                [(Target(heading), straight), (Target(heading.Left()), left), (Target(heading.Right()), 1 - straight - left)]));
+            (int Target, double Share)[] turns =
+                [(Target(heading), straight), (Target(heading.Left()), left), (Target(heading.Right()), 1 - straight - left)];
+            // Drivers prefer arterials: a turn onto one weighs ArterialTurnWeight times as much, so arterials carry
+            // the bulk of the traffic as in a real grid instead of it spreading evenly over every street.
+            var weighted = turns.Select(t => (t.Target, Share: t.Share * (t.Target >= 0 && network.Segments[t.Target].IsArterial ? ArterialTurnWeight : 1))).ToArray();
+            var total = weighted.Sum(t => t.Share);
+            nodes[segment.ToRow, segment.ToColumn].Add(new NodeInput(segment.Index, 0, [.. weighted.Select(t => (t.Target, t.Share / total))]));
         }
 
         for (var row = 0; row < network.Rows; row++)

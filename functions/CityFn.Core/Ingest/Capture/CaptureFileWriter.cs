@@ -13,12 +13,15 @@ public enum CaptureCodec
 /// <summary>
 /// Writes events in the Event Hubs Capture Avro format (the same container, schema and codecs Capture uses),
 /// for the simulator, backfills and tests. Blocks are flushed every <paramref name="eventsPerBlock"/> events.
-/// Leaves <paramref name="output"/> open.
+/// Leaves <paramref name="output"/> open. The 16-byte <paramref name="syncMarker"/> is random unless given
+/// (the simulator passes one derived from its seed so that its files are byte-for-byte reproducible).
 /// </summary>
-public sealed class CaptureFileWriter(Stream output, CaptureCodec codec = CaptureCodec.Deflate, int eventsPerBlock = 2000) : IDisposable
+public sealed class CaptureFileWriter(Stream output, CaptureCodec codec = CaptureCodec.Deflate, int eventsPerBlock = 2000, byte[]? syncMarker = null) : IDisposable
 {
     private readonly AvroBufferWriter _block = new();
-    private readonly byte[] _sync = RandomNumberGenerator.GetBytes(16);
+    private readonly byte[] _sync = syncMarker is { Length: 16 } ? (byte[])syncMarker.Clone()
+        : syncMarker is null ? RandomNumberGenerator.GetBytes(16)
+        : throw new ArgumentException("An Avro sync marker is 16 bytes.", nameof(syncMarker));
     private bool _headerWritten;
     private int _pending;
     private bool _disposed;

@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+
+namespace CityFn.Training.Forecast;
+
+/// <summary>Mean absolute errors (km/h) of the model and both baselines, overall and on congested rows.</summary>
+public sealed record ForecastMetrics(
+    [property: JsonPropertyName("rows")] int Rows,
+    [property: JsonPropertyName("congested_rows")] int CongestedRows,
+    [property: JsonPropertyName("model_mae_kmh")] double ModelMae,
+    [property: JsonPropertyName("model_mae_congested_kmh")] double ModelMaeCongested,
+    [property: JsonPropertyName("persistence_mae_kmh")] double PersistenceMae,
+    [property: JsonPropertyName("persistence_mae_congested_kmh")] double PersistenceMaeCongested,
+    [property: JsonPropertyName("historical_average_mae_kmh")] double HistoricalAverageMae,
+    [property: JsonPropertyName("historical_average_mae_congested_kmh")] double HistoricalAverageMaeCongested)
+{
+    public double RatioToPersistence => ModelMae / PersistenceMae;
+
+    public double RatioToPersistenceCongested => ModelMaeCongested / PersistenceMaeCongested;
+
+    public double RatioToHistoricalAverage => ModelMae / HistoricalAverageMae;
+
+    public double RatioToHistoricalAverageCongested => ModelMaeCongested / HistoricalAverageMaeCongested;
+
+    /// <summary>The bars: at most 0.85 × persistence and 0.7 × historical average, overall and congested.</summary>
+    public bool MeetsBars =>
+        RatioToPersistence <= 0.85 && RatioToPersistenceCongested <= 0.85
+        && RatioToHistoricalAverage <= 0.7 && RatioToHistoricalAverageCongested <= 0.7;
+
+    /// <summary>
+    /// Scores <paramref name="forecast"/> (km/h per row) and both baselines on <paramref name="samples"/>, against the
+    /// noise-free speed (<paramref name="againstTruth"/>) or the reading the detector reported.
+    /// </summary>
+    public static ForecastMetrics Measure(ForecastSamples samples, IReadOnlyList<double> forecast, HistoricalAverage historical, bool againstTruth)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(forecast);
+        ArgumentNullException.ThrowIfNull(historical);
+        double model = 0, modelC = 0, last = 0, lastC = 0, average = 0, averageC = 0;
+        var congested = 0;
+        for (var r = 0; r < samples.Rows; r++)
+        {
+            var actual = againstTruth ? samples.ActualTrue[r] : samples.Actual[r];
+            var m = Math.Abs(forecast[r] - actual);
+            var p = Math.Abs(samples.Latest(r) - actual);
+            var h = Math.Abs(historical.Forecast(samples.Detector[r], samples.TargetMinute[r]) - actual);
+            model += m;
+            last += p;
+            average += h;
+            if (samples.Congested[r])
+            {
+                congested++;
+                modelC += m;
+                lastC += p;
+                averageC += h;
+            }
+        }
+
+        var n = Math.Max(1, samples.Rows);
+        var c = Math.Max(1, congested);
+        return new ForecastMetrics(samples.Rows, congested, model / n, modelC / c, last / n, lastC / c, average / n, averageC / c);
+    }
+}
+
+/// <summary>The test metrics a model card reports: against the true speed and against the detectors' readings.</summary>
+public sealed record ForecastTestMetrics(
+    [property: JsonPropertyName("against_true_speed")] ForecastMetrics AgainstTruth,
+    [property: JsonPropertyName("against_readings")] ForecastMetrics AgainstReadings);

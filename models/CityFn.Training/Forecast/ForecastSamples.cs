@@ -1,0 +1,100 @@
+using CityFn.Core.Features;
+using CityFn.Simulator;
+using CityFn.Training.Trees;
+
+namespace CityFn.Training.Forecast;
+
+/// <summary>
+/// Forecast rows of simulated days: features from <see cref="TrafficForecastFeatures"/> (the serving code),
+/// label = speed of the minute <see cref="TrafficForecastFeatures.HorizonMinutes"/> after the latest one
+/// minus the latest speed, plus what the metrics and baselines need per row.
+/// </summary>
+public sealed class ForecastSamples
+{
+    /// <summary>A row is congested when the detector is below this fraction of its free-flow speed now or at the forecast time.</summary>
+    public const double CongestedSpeedRatio = 0.6;
+
+    private ForecastSamples(FeatureMatrix matrix, double[] actual, double[] actualTrue, int[] detector, int[] targetMinute, bool[] congested)
+    {
+        Matrix = matrix;
+        Actual = actual;
+        ActualTrue = actualTrue;
+        Detector = detector;
+        TargetMinute = targetMinute;
+        Congested = congested;
+    }
+
+    public FeatureMatrix Matrix { get; }
+
+    /// <summary>Observed speed at the forecast time, km/h.</summary>
+    public double[] Actual { get; }
+
+    /// <summary>The traffic model's noise-free speed at the forecast time, km/h.</summary>
+    public double[] ActualTrue { get; }
+
+    public int[] Detector { get; }
+
+    /// <summary>Minute index (since the day's start) of the forecast time.</summary>
+    public int[] TargetMinute { get; }
+
+    public bool[] Congested { get; }
+
+    public int Rows => Actual.Length;
+
+    /// <summary>The persistence forecast: the latest speed.</summary>
+    public double Latest(int row) => Matrix.Row(row)[TrafficForecastFeatures.SpeedColumn];
+
+    /// <summary>Rows every <paramref name="stride"/> minutes from 05:00 (a full hour of history) for every detector.</summary>
+    public static ForecastSamples Build(RoadNetwork network, IEnumerable<TrafficDaySimulation> days, int stride, HistoricalAverage historical)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(days);
+        ArgumentNullException.ThrowIfNull(historical);
+        var downstream = network.Segments.Select(s => TrafficScenario.Downstream(network, s)).ToArray();
+        var upstream = network.Segments.Select(s => TrafficScenario.Upstream(network, s)).ToArray();
+        var builder = new FeatureMatrixBuilder(TrafficForecastFeatures.Count);
+        var actual = new List<double>();
+        var actualTrue = new List<double>();
+        var detector = new List<int>();
+        var targetMinute = new List<int>();
+        var congested = new List<bool>();
+        var row = new float[TrafficForecastFeatures.Count];
+        const int history = TrafficForecastFeatures.HistoryMinutes;
+        const int horizon = TrafficForecastFeatures.HorizonMinutes;
+        foreach (var day in days)
+        {
+            for (var m = history; m + horizon < day.MinuteCount; m += stride)
+            {
+                foreach (var segment in network.Segments)
+                {
+                    var own = day.Minutes[segment.Index];
+                    if (!TrafficForecastFeatures.TryCompute(
+                        own.AsSpan(m - history + 1, history),
+                        day.Start.AddMinutes(m),
+                        Slices(day, downstream[segment.Index], m),
+                        Slices(day, upstream[segment.Index], m),
+                        // Weekdays only have a profile; a weekend row gets NaN (the latest speed stands in).
+                        HistoricalAverage.IsWeekday(day) ? historical.ForecastExcluding(day, segment.Index, m + horizon) : double.NaN,
+                        row))
+                    {
+                        continue;
+                    }
+
+                    var target = own[m + horizon].SpeedKmh;
+                    builder.Add(row, target - row[TrafficForecastFeatures.SpeedColumn]);
+                    actual.Add(target);
+                    actualTrue.Add(day.TrueSpeed[segment.Index][m + horizon]);
+                    detector.Add(segment.Index);
+                    targetMinute.Add(m + horizon);
+                    var slow = CongestedSpeedRatio * segment.FreeFlowSpeedKmh;
+                    congested.Add(day.TrueSpeed[segment.Index][m + horizon] < slow || day.TrueSpeed[segment.Index][m] < slow);
+                }
+            }
+        }
+
+        return new ForecastSamples(builder.Build(), [.. actual], [.. actualTrue], [.. detector], [.. targetMinute], [.. congested]);
+    }
+
+    private static ReadOnlyMemory<DetectorMinute>[] Slices(TrafficDaySimulation day, int[] detectors, int latest) =>
+        detectors.Select(d => new ReadOnlyMemory<DetectorMinute>(day.Minutes[d], latest - TrafficForecastFeatures.HistoryMinutes + 1, TrafficForecastFeatures.HistoryMinutes)).ToArray();
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using CityFn.Core.Features;
+using CityFn.Simulator;
+using CityFn.Training.Onnx;
+using CityFn.Training.Trees;
+
+namespace CityFn.Training.Quality;
+
+/// <summary>What one quality training run produced.</summary>
+public sealed record QualityResult(
+    TreeEnsemble Ensemble,
+    byte[] Onnx,
+    QualityTestMetrics Test,
+    QualityTestMetrics Validation,
+    int TrainRows,
+    int TrainFaultyRows,
+    int TestAmbiguous,
+    TimeSpan SimulationTime,
+    TimeSpan TrainingTime);
+
+/// <summary>
+/// The sensor-quality model: probability that a device's 30-minute window is faulty or fabricated.
+/// Gradient-boosted trees on log loss; the ONNX graph ends in a sigmoid, so the output is a probability.
+/// </summary>
+public static class QualityTraining
+{
+    public const string ModelName = "sensor-quality";
+    public const string OutputName = "fault_probability";
+    public const double Threshold = 0.5;
+    public const double FaultRate = 0.08;
+
+    /// <summary>Each seed is a different city (network, devices, weather, incidents, faults), one day long.</summary>
+    public static IReadOnlyList<int> TrainSeeds { get; } = [11, 12, 13];
+
+    public static IReadOnlyList<int> ValidationSeeds { get; } = [21];
+
+    public static IReadOnlyList<int> TestSeeds { get; } = [31];
+
+    public static GradientBoostingOptions Options { get; } = new()
+    {
+        Loss = BoostingLoss.Logistic,
+        MaxTrees = 300,
+        LearningRate = 0.1,
+        MaxLeaves = 31,
+        MinLeafRows = 20,
+        L2 = 1,
+        RowSample = 0.8,
+        EarlyStoppingTrees = 30,
+        Seed = 1,
+    };
+
+    public static SimulationOptions City(int seed) => new()
+    {
+        Seed = seed,
+        Devices = 150,
+        Minutes = 24 * 60,
+        FaultRate = FaultRate,
+    };
+
+    public static QualitySamples Samples(IEnumerable<int> seeds)
+    {
+        var list = seeds.ToArray();
+        var parts = new QualitySamples[list.Length];
+        // Cities are independent and each deterministic; building them in parallel changes nothing.
+        Parallel.For(0, list.Length, i => parts[i] = QualitySamples.Build([City(list[i])]));
+        return QualitySamples.Concat(parts);
+    }
+
+    public static QualityResult Run(TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var clock = Stopwatch.StartNew();
+        var train = Samples(TrainSeeds);
+        var validation = Samples(ValidationSeeds);
+        var test = Samples(TestSeeds);
+        var simulationTime = clock.Elapsed;
+        var faulty = train.Matrix.Labels.Count(l => l > 0.5);
+        log.WriteLine($"quality: {train.Rows} training windows ({faulty} faulty), {validation.Rows} validation, {test.Rows} test ({test.Ambiguous} ambiguous left out) in {simulationTime.TotalSeconds:F1} s");
+
+        clock.Restart();
+        var ensemble = new GradientBoosting(Options).Train(train.Matrix, validation.Matrix);
+        var trainingTime = clock.Elapsed;
+        log.WriteLine($"quality: {ensemble.Trees.Count} trees in {trainingTime.TotalSeconds:F1} s");
+
+        var onnx = TreeEnsembleOnnx.Write(
+            ensemble,
+            SensorQualityFeatures.Names,
+            SensorQualityFeatures.Version,
+            OutputName,
+            OutputLink.Sigmoid,
+            0,
+            "sensor_quality",
+            "CityFn sensor quality: probability that a device's 30-minute window is faulty or fabricated.");
+        return new QualityResult(
+            ensemble,
+            onnx,
+            Measure(ensemble, test),
+            Measure(ensemble, validation),
+            train.Rows,
+            faulty,
+            test.Ambiguous,
+            simulationTime,
+            trainingTime);
+    }
+
+    public static double[] Predict(TreeEnsemble ensemble, QualitySamples samples)
+    {
+        ArgumentNullException.ThrowIfNull(ensemble);
+        ArgumentNullException.ThrowIfNull(samples);
+        return [.. Enumerable.Range(0, samples.Rows).Select(r => GradientBoosting.Sigmoid(ensemble.Predict(samples.Matrix.Row(r))))];
+    }
+
+    public static QualityMetrics RuleBaseline(QualitySamples samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var scores = Enumerable.Range(0, samples.Rows).Select(r => QualityRules.Score(samples.Matrix.Row(r))).ToArray();
+        return QualityMetrics.Measure(samples, scores, Threshold);
+    }
+
+    private static QualityTestMetrics Measure(TreeEnsemble ensemble, QualitySamples samples) =>
+        new(QualityMetrics.Measure(samples, Predict(ensemble, samples), Threshold), RuleBaseline(samples));
+}
