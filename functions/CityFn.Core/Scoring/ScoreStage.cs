@@ -247,8 +247,9 @@ public sealed partial class ScoreStage(
         {
             var reason = $"scores of {call.RequestId} disagree with the CPU reference beyond {options.Tolerance}";
             pool.Exclude(host);
-            await quarantines.AddAsync(new HostQuarantineEntry(host, reason, $"{ScoringStorage.EvidenceContainer}/{evidenceBlob}", now), cancellationToken);
-            await ledger.RecordQuarantinesAsync([new QuarantineRecord(epoch, host, reason, $"{ScoringStorage.EvidenceContainer}/{evidenceBlob}")], cancellationToken);
+            // Concurrent jobs can catch the same host: the first quarantine (and its evidence) is the one kept.
+            var quarantine = await quarantines.AddAsync(new HostQuarantineEntry(host, reason, $"{ScoringStorage.EvidenceContainer}/{evidenceBlob}", now), cancellationToken);
+            await ledger.RecordQuarantinesAsync([new QuarantineRecord(epoch, host, quarantine.Reason, quarantine.Evidence)], cancellationToken);
             counters.Quarantined.Add(host);
             LogQuarantined(host, call.RequestId, evidenceBlob);
         }

@@ -53,6 +53,15 @@ public sealed class HostStatistics(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>A call to the host was slower than the p95, so a hedged call went to another host.</summary>
+    public void HedgedAway(string host)
+    {
+        lock (_lock)
+        {
+            State(host).HedgedAway++;
+        }
+    }
+
     /// <summary>A call failed: the host is skipped for <paramref name="cooldown"/>.</summary>
     public void Failed(string host, TimeSpan cooldown)
     {
@@ -70,7 +79,7 @@ public sealed class HostStatistics(TimeProvider timeProvider)
         lock (_lock)
         {
             var state = State(host);
-            return new HostSnapshot(state.Outstanding, state.Samples, state.LatencyMs, state.Failures, state.CoolUntil > timeProvider.GetUtcNow());
+            return new HostSnapshot(state.Outstanding, state.Samples, state.LatencyMs, state.Failures, state.HedgedAway, state.CoolUntil > timeProvider.GetUtcNow());
         }
     }
 
@@ -108,9 +117,11 @@ public sealed class HostStatistics(TimeProvider timeProvider)
 
         public long Failures { get; set; }
 
+        public long HedgedAway { get; set; }
+
         public DateTimeOffset CoolUntil { get; set; }
     }
 }
 
 /// <summary>One host's numbers at one moment.</summary>
-public readonly record struct HostSnapshot(int Outstanding, long Samples, double LatencyMs, long Failures, bool CoolingDown);
+public readonly record struct HostSnapshot(int Outstanding, long Samples, double LatencyMs, long Failures, long HedgedAway, bool CoolingDown);

@@ -53,6 +53,7 @@ public sealed partial class InferenceDispatcher(
                     {
                         tried.Add(second.Address);
                         hedges++;
+                        pool.Statistics.HedgedAway(host.Address);
                         LogHedged(call.RequestId, host.Address, second.Address);
                         calls.Add(CallAsync(second, call, ++attempt, race.Token));
                     }

@@ -35,8 +35,8 @@ public sealed class QuarantineStore(TableServiceClient tables)
         return entries;
     }
 
-    /// <summary>Quarantines the host; an earlier quarantine keeps its first reason and time.</summary>
-    public async Task AddAsync(HostQuarantineEntry entry, CancellationToken cancellationToken = default)
+    /// <summary>Quarantines the host; an earlier quarantine keeps its first reason, evidence and time, and is what this returns.</summary>
+    public async Task<HostQuarantineEntry> AddAsync(HostQuarantineEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await _table.CreateIfNotExistsAsync(cancellationToken);
@@ -48,10 +48,12 @@ public sealed class QuarantineStore(TableServiceClient tables)
                 ["Evidence"] = entry.Evidence,
                 ["Since"] = entry.Since,
             }, cancellationToken);
+            return entry with { Host = entry.Host.ToLowerInvariant() };
         }
         catch (RequestFailedException exception) when (exception.Status == 409)
         {
-            // Already quarantined.
+            var first = (await _table.GetEntityAsync<TableEntity>(Partition, entry.Host.ToLowerInvariant(), cancellationToken: cancellationToken)).Value;
+            return new HostQuarantineEntry(first.RowKey, first.GetString("Reason") ?? "", first.GetString("Evidence") ?? "", first.GetDateTimeOffset("Since") ?? entry.Since);
         }
     }
 }
