@@ -53,7 +53,7 @@ public sealed class ScoreFanOutTests(AzuriteFixture azurite)
         using var drainDone = new CancellationTokenSource();
         var stopper = Task.Run(async () =>
         {
-            while (!drainDone.IsCancellationRequested && statistics.Snapshot(stopping.Address).Samples < 2)
+            while (!drainDone.IsCancellationRequested && statistics.Snapshot(stopping.Address).Samples < 1)
             {
                 await Task.Delay(10);
             }
@@ -95,7 +95,7 @@ public sealed class ScoreFanOutTests(AzuriteFixture azurite)
         // The slow host was hedged around; the stopped host's calls were retried elsewhere.
         Assert.True(summary.Hedged >= 1, "no call was hedged");
         Assert.True(statistics.Snapshot(slow.Address).HedgedAway >= 1, "no call to the slow host was hedged");
-        Assert.True(summary.Retried >= 1, "no call was retried on another host");
+        Assert.True(summary.Retried >= 1, $"no call was retried on another host: {summary}");
         Assert.True(statistics.Snapshot(stopping.Address).Failures >= 1, "no call reached the stopped host");
 
         // Ledger: compute rows for the rows each host's answer was used for, none for the liar; the quarantine.

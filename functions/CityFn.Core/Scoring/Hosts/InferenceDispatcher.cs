@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CityFn.Core.Scoring.Hosts;
 
-/// <summary>What one dispatched call cost beyond a single try: retries on other hosts and hedged calls.</summary>
+/// <summary>What one dispatched call cost beyond a single try: failed calls made good on another host, and hedged calls.</summary>
 public sealed record DispatchResult(SignedInference Inference, int Retries, int Hedges);
 
 /// <summary>
@@ -20,7 +20,6 @@ public sealed partial class InferenceDispatcher(
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(excluded);
         var tried = new HashSet<string>(excluded, StringComparer.Ordinal);
-        var retries = 0;
         var hedges = 0;
         var attempt = 0;
         var errors = new List<string>();
@@ -33,10 +32,6 @@ public sealed partial class InferenceDispatcher(
             }
 
             tried.Add(host.Address);
-            if (attempt > 0)
-            {
-                retries++;
-            }
 
             using var race = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var calls = new List<Task<SignedInference>> { CallAsync(host, call, ++attempt, race.Token) };
@@ -78,7 +73,8 @@ public sealed partial class InferenceDispatcher(
             await Task.WhenAll(calls.Select(c => c.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
             if (answer is not null)
             {
-                return new DispatchResult(answer, retries, hedges);
+                // Each failed call (first try or hedge) was made good by another host: that is a retry.
+                return new DispatchResult(answer, errors.Count, hedges);
             }
         }
 
