@@ -1,14 +1,19 @@
 using System.Text.Json;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest;
+using CityFn.Core.Scoring;
+using CityFn.Core.Scoring.Outputs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CityFn.Functions;
 
-/// <summary>POST /api/devices registers a device to an owner; GET /api/devices/{address} shows the registration.</summary>
-public sealed class DevicesFunction(DeviceRegistrationService registrations, DeviceRegistryStore store)
+/// <summary>
+/// POST /api/devices registers a device to an owner; GET /api/devices/{address} shows the registration with
+/// the device's latest quality score and its accepted and rejected reading counts.
+/// </summary>
+public sealed class DevicesFunction(DeviceRegistrationService registrations, DeviceRegistryStore store, DeviceActivityReader activity, ScoreOutputWriter outputs)
 {
     [Function("RegisterDevice")]
     public async Task<IActionResult> Register(
@@ -50,9 +55,16 @@ public sealed class DevicesFunction(DeviceRegistrationService registrations, Dev
         }
 
         var registration = await store.FindAsync(device, cancellationToken);
-        return registration is null
-            ? new NotFoundResult()
-            : new JsonResult(DeviceRegistrationView.From(registration), DeviceJsonContext.Default.Options);
+        if (registration is null)
+        {
+            return new NotFoundResult();
+        }
+
+        var view = DeviceRegistrationView.From(registration);
+        var details = new DeviceDetails(
+            view.Device, view.Owner, view.Kind, view.Lat, view.Lon, view.Segment, view.Nonce, view.RegisteredAt,
+            await outputs.FindQualityAsync(device, cancellationToken), await activity.ReadAsync(device, cancellationToken));
+        return new JsonResult(details, ScoringJsonContext.Default.Options);
     }
 
     private static JsonResult Json(DeviceRegistrationResult result, int status) =>

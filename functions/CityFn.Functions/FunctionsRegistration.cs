@@ -1,6 +1,7 @@
 using CityFn.Core.EdgeHosts;
 using CityFn.Core.Health;
 using CityFn.Core.Ingest;
+using CityFn.Core.Scoring;
 using CityFn.Core.Storage;
 using CityFn.Functions.Middleware;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ public static class FunctionsRegistration
         builder.Services.AddSingleton<StorageHealthProbe>();
         builder.Services.AddCityFnIngest();
         builder.Services.AddSingleton<EdgeHostRegistry>();
+        builder.Services.AddCityFnScoring();
         return builder;
     }
 }

@@ -17,7 +17,7 @@ public sealed class DevicesFunctionTests(AzuriteFixture azurite)
     public async Task A_signed_registration_is_stored_shown_by_GET_and_its_replay_is_a_409_with_the_reason()
     {
         var store = new DeviceRegistryStore(new TableServiceClient(azurite.ConnectionString));
-        var function = new DevicesFunction(new DeviceRegistrationService(store, new DeviceRegistryOptions(), TimeProvider.System), store);
+        var function = Scoring.FunctionsTestServices.Devices(azurite.ConnectionString, store);
         var ownerSecret = RandomNumberGenerator.GetBytes(32);
         var deviceSecret = RandomNumberGenerator.GetBytes(32);
         var device = DeviceKey.FromBytes(deviceSecret).Address;
@@ -37,7 +37,7 @@ public sealed class DevicesFunctionTests(AzuriteFixture azurite)
         Assert.Equal(StatusCodes.Status200OK, created.StatusCode);
         Assert.Equal(StatusCodes.Status409Conflict, replay.StatusCode);
         Assert.Equal("stale_nonce", ((DeviceRegistrationResult)replay.Value!).Reason);
-        Assert.Equal("noise", ((DeviceRegistrationView)shown.Value!).Kind);
+        Assert.Equal("noise", ((CityFn.Core.Scoring.DeviceDetails)shown.Value!).Kind);
         Assert.Equal(StatusCodes.Status400BadRequest, malformed.StatusCode);
         Assert.IsType<NotFoundResult>(await function.Get(new DefaultHttpContext().Request, DeviceKey.Generate().Address, CancellationToken.None));
     }

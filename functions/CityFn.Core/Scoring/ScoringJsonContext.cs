@@ -11,6 +11,8 @@ namespace CityFn.Core.Scoring;
 [JsonSerializable(typeof(SegmentForecast))]
 [JsonSerializable(typeof(DeviceQuality))]
 [JsonSerializable(typeof(ScoreSummary))]
+[JsonSerializable(typeof(DeviceReadingCounts))]
+[JsonSerializable(typeof(DeviceDetails))]
 [JsonSerializable(typeof(EdgeHostStatus))]
 [JsonSerializable(typeof(IReadOnlyList<EdgeHostStatus>))]
 [JsonSerializable(typeof(HostQuarantineEntry))]

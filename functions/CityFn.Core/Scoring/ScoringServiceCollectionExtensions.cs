@@ -51,6 +51,8 @@ public static class ScoringServiceCollectionExtensions
         services.AddSingleton<ScoringJobStore>();
         services.AddSingleton<ScoreStage>();
         services.AddSingleton<ScoreQueueDrainer>();
+        services.AddSingleton<DeviceActivityReader>();
+        services.AddSingleton<EdgeHostStatusReader>();
         return services;
     }
 }
