@@ -12,6 +12,7 @@ public static class BenchCommands
         bench.Subcommands.Add(MerkleBenchCommand.Build(console));
         bench.Subcommands.Add(IngestBenchCommand.Build(console));
         bench.Subcommands.Add(Edge.EdgeBenchCommand.Build(console));
+        bench.Subcommands.Add(ScoreBenchCommand.Build(console));
         return bench;
     }
 }
