@@ -15,11 +15,17 @@ public static class ScoringStorage
     public const string AnalyticsContainer = Ingest.IngestStorage.AnalyticsContainer;
     public const string EvidenceContainer = "evidence";
 
-    /// <summary>PK segment (escaped), RK "latest": the newest forecast of each road segment.</summary>
+    /// <summary>
+    /// PK "segment", RK segment id (escaped): the newest forecast of each road segment. One partition, so a
+    /// job's rows are read and written in a few batched requests instead of two requests per segment.
+    /// </summary>
     public const string SegmentForecastsTable = "SegmentForecasts";
 
-    /// <summary>PK device, RK "latest": the newest quality score of each device.</summary>
+    /// <summary>PK "device", RK device address: the newest quality score of each device (one partition, as above).</summary>
     public const string DeviceQualityTable = "DeviceQuality";
+
+    public const string SegmentPartition = "segment";
+    public const string DevicePartition = "device";
 
     /// <summary>PK job hash prefix, RK job hash: which jobs are done and which ledger rows they wrote.</summary>
     public const string JobsTable = "ScoringJobs";
@@ -29,8 +35,6 @@ public static class ScoringStorage
 
     /// <summary>PK "quarantine", RK host: hosts caught by a spot check, not used until the row is removed.</summary>
     public const string QuarantineTable = "EdgeHostQuarantine";
-
-    public const string LatestRowKey = "latest";
 
     public static string ForecastsBlobName(string jobId, DateTimeOffset hour) =>
         $"forecasts/date={hour.UtcDateTime:yyyy-MM-dd}/hour={hour.UtcDateTime:HH}/{jobId}.parquet";

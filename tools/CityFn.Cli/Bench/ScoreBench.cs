@@ -59,18 +59,22 @@ public sealed class ScoreBench(int jobs, int devices, int samplesPerDevice, int 
             for (var i = 0; i < 2; i++)
             {
                 progress.Report($"starting edge host {i + 1}");
-                var key = OperatorKey.Generate();
-                await File.WriteAllTextAsync(Path.Combine(folder, $"operator{i}.key"), key.ToHex(), cancellationToken);
+                await File.WriteAllTextAsync(Path.Combine(folder, $"operator{i}.key"), OperatorKey.Generate().ToHex(), cancellationToken);
                 var port = FreePorts.Pick(1)[0];
+                // The hosts register and heartbeat themselves, as an operator's would (a long run outlives one registration).
                 var app = EdgeHost.Build(
                 [
                     "--models", Path.Combine(folder, "models"), "--port", port.ToString(CultureInfo.InvariantCulture), "--device", "cpu",
                     "--key-file", Path.Combine(folder, $"operator{i}.key"), "--Logging:LogLevel:Default=Warning",
+                    "--register", "--storage", connectionString, "--Edge:HeartbeatSeconds=10",
                 ]);
                 hosts.Add(app);
                 await app.StartAsync(cancellationToken);
-                var registration = new EdgeHostRegistration(key.Address, $"http://127.0.0.1:{port}", models, 1024, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-                await registry.RegisterAsync(registration.Sign(key), cancellationToken);
+            }
+
+            while ((await registry.ListAsync(cancellationToken)).Count(h => h.Status == "active") < hosts.Count)
+            {
+                await Task.Delay(50, cancellationToken);
             }
 
             progress.Report("warming up");

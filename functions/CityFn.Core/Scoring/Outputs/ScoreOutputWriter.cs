@@ -42,14 +42,14 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
             }).ToList();
             await UploadParquetAsync(container.GetBlobClient(ScoringStorage.ForecastsBlobName(job.JobId, hour)), rows, cancellationToken);
             var table = await TableAsync(ScoringStorage.SegmentForecastsTable, cancellationToken);
-            foreach (var row in rows)
-            {
-                await UpsertIfNewerAsync(table, new TableEntity(ScoringStorage.Key(row.Segment), ScoringStorage.LatestRowKey)
+            await UpsertNewerAsync(table, rows.Select(row => new TableEntity(ScoringStorage.SegmentPartition, ScoringStorage.Key(row.Segment))
                 {
                     ["Segment"] = row.Segment, ["BasedOn"] = new DateTimeOffset(row.BasedOn, TimeSpan.Zero), ["For"] = new DateTimeOffset(row.For, TimeSpan.Zero),
                     ["Congestion"] = row.Congestion, ["Alert"] = row.Alert, ["Devices"] = row.Devices, ["JobId"] = job.JobId,
                     ["Model"] = row.Model, ["Host"] = row.Host, ["Verified"] = row.Verified,
-                }, "For", cancellationToken);
+                }), "For", cancellationToken);
+            foreach (var row in rows)
+            {
                 if (row.Alert)
                 {
                     alerts.Add(Alert(ScoringAlert.Congestion, row.Segment, new DateTimeOffset(row.For, TimeSpan.Zero), row.Congestion, options.CongestionAlertThreshold, job, row.Model, row.Host));
@@ -67,13 +67,13 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
             }).ToList();
             await UploadParquetAsync(container.GetBlobClient(ScoringStorage.QualityBlobName(job.JobId, hour)), rows, cancellationToken);
             var table = await TableAsync(ScoringStorage.DeviceQualityTable, cancellationToken);
-            foreach (var row in rows)
-            {
-                await UpsertIfNewerAsync(table, new TableEntity(ScoringStorage.Key(row.Device), ScoringStorage.LatestRowKey)
+            await UpsertNewerAsync(table, rows.Select(row => new TableEntity(ScoringStorage.DevicePartition, ScoringStorage.Key(row.Device))
                 {
                     ["Device"] = row.Device, ["Kind"] = row.Kind, ["Time"] = new DateTimeOffset(row.Time, TimeSpan.Zero), ["Quality"] = row.Quality,
                     ["FaultProbability"] = row.FaultProbability, ["Alert"] = row.Alert, ["JobId"] = job.JobId, ["Host"] = row.Host,
-                }, "Time", cancellationToken);
+                }), "Time", cancellationToken);
+            foreach (var row in rows)
+            {
                 if (row.Alert)
                 {
                     alerts.Add(Alert(ScoringAlert.SensorFault, row.Device, new DateTimeOffset(row.Time, TimeSpan.Zero), row.FaultProbability, options.FaultAlertThreshold, job, row.Model, row.Host));
@@ -96,7 +96,7 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
 
     public async Task<SegmentForecast?> FindForecastAsync(string segment, CancellationToken cancellationToken = default)
     {
-        var entity = await FindAsync(ScoringStorage.SegmentForecastsTable, segment, cancellationToken);
+        var entity = await FindAsync(ScoringStorage.SegmentForecastsTable, ScoringStorage.SegmentPartition, segment, cancellationToken);
         return entity is null ? null : new SegmentForecast(
             entity.GetString("Segment") ?? segment, entity.GetDateTimeOffset("BasedOn") ?? default, entity.GetDateTimeOffset("For") ?? default,
             entity.GetDouble("Congestion") ?? 0, entity.GetBoolean("Alert") ?? false, entity.GetInt32("Devices") ?? 0,
@@ -105,18 +105,18 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
 
     public async Task<DeviceQuality?> FindQualityAsync(string device, CancellationToken cancellationToken = default)
     {
-        var entity = await FindAsync(ScoringStorage.DeviceQualityTable, device, cancellationToken);
+        var entity = await FindAsync(ScoringStorage.DeviceQualityTable, ScoringStorage.DevicePartition, device, cancellationToken);
         return entity is null ? null : new DeviceQuality(
             entity.GetString("Device") ?? device, entity.GetString("Kind") ?? "", entity.GetDateTimeOffset("Time") ?? default,
             entity.GetDouble("Quality") ?? 0, entity.GetDouble("FaultProbability") ?? 0, entity.GetBoolean("Alert") ?? false,
             entity.GetString("JobId") ?? "", entity.GetString("Host") ?? "");
     }
 
-    private async Task<TableEntity?> FindAsync(string tableName, string key, CancellationToken cancellationToken)
+    private async Task<TableEntity?> FindAsync(string tableName, string partition, string key, CancellationToken cancellationToken)
     {
         try
         {
-            var found = await tables.GetTableClient(tableName).GetEntityIfExistsAsync<TableEntity>(ScoringStorage.Key(key), ScoringStorage.LatestRowKey, cancellationToken: cancellationToken);
+            var found = await tables.GetTableClient(tableName).GetEntityIfExistsAsync<TableEntity>(partition, ScoringStorage.Key(key), cancellationToken: cancellationToken);
             return found.HasValue ? found.Value : null;
         }
         catch (RequestFailedException exception) when (exception.Status == 404)
@@ -137,7 +137,57 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
         await blob.UploadAsync(buffer, overwrite: true, cancellationToken);
     }
 
-    /// <summary>Jobs finish in any order: the row is replaced only by a later one (by <paramref name="timeProperty"/>); ETags settle races.</summary>
+    /// <summary>
+    /// Jobs finish in any order: a row is replaced only by a later one (by <paramref name="timeProperty"/>).
+    /// Per chunk of rows: one filtered read of what is stored, then one transaction of inserts and
+    /// ETag-conditional replaces; when a concurrent job wrote one of them in between, the transaction fails as
+    /// a whole and the chunk is settled row by row.
+    /// </summary>
+    private static async Task UpsertNewerAsync(TableClient table, IEnumerable<TableEntity> entities, string timeProperty, CancellationToken cancellationToken)
+    {
+        // The table service allows at most 15 comparisons in a filter.
+        foreach (var chunk in entities.GroupBy(e => e.RowKey, StringComparer.Ordinal).Select(g => g.MaxBy(e => e.GetDateTimeOffset(timeProperty))!).Chunk(14))
+        {
+            var partition = chunk[0].PartitionKey;
+            var filter = $"PartitionKey eq '{partition}' and ({string.Join(" or ", chunk.Select(e => $"RowKey eq '{e.RowKey.Replace("'", "''", StringComparison.Ordinal)}'"))})";
+            var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                stored[entity.RowKey] = entity;
+            }
+
+            var actions = new List<TableTransactionAction>();
+            foreach (var entity in chunk)
+            {
+                if (!stored.TryGetValue(entity.RowKey, out var existing))
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
+                }
+                else if (!(existing.GetDateTimeOffset(timeProperty) > entity.GetDateTimeOffset(timeProperty)))
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.ETag));
+                }
+            }
+
+            if (actions.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var entity in chunk)
+                {
+                    await UpsertIfNewerAsync(table, entity, timeProperty, cancellationToken);
+                }
+            }
+        }
+    }
+
     private static async Task UpsertIfNewerAsync(TableClient table, TableEntity entity, string timeProperty, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
