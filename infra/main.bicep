@@ -100,12 +100,18 @@ module storage 'modules/storage.bicep' = {
     ]
     queues: [
       'score-jobs'
+      'score-jobs-poison'
       'alerts'
     ]
     tables: [
       'devices'
       'edgehosts'
       'devicestats'
+      'SegmentForecasts'
+      'DeviceQuality'
+      'ScoringJobs'
+      'EdgeHostChecks'
+      'EdgeHostQuarantine'
     ]
     privateNetworking: vnetEnabled
   }
@@ -242,6 +248,24 @@ module functionApp 'modules/functionapp.bicep' = {
       Ingest__MaxBehind: '06:00:00'
       Ingest__EpochLength: '01:00:00'
       Ingest__BatchMessages: '1000'
+      // Scoring fan-out (docs/scoring.md): spot checks, timeouts, hedging, host choice, alerts, CPU reference.
+      Scoring__VerificationFraction: '0.05'
+      Scoring__Tolerance: '0.001'
+      Scoring__CallTimeout: '00:00:10'
+      Scoring__MaxAttempts: '3'
+      Scoring__InitialHedgeDelay: '00:00:00.250'
+      Scoring__MinHedgeDelay: '00:00:00.020'
+      Scoring__HeartbeatMaxAge: '00:01:30'
+      Scoring__FailureCooldown: '00:00:10'
+      Scoring__RegistryRefresh: '00:00:05'
+      Scoring__MaxRowsPerCall: '1024'
+      Scoring__HistoryMinutes: '15'
+      Scoring__CongestionAlertThreshold: '0.8'
+      Scoring__FaultAlertThreshold: '0.8'
+      Scoring__ReferenceModels: 'models'
+      // Match host.json's queues.maxDequeueCount (the Functions host poisons; `cityfn score` uses this).
+      Scoring__MaxDequeueCount: '5'
+      Scoring__NoHostBackoff: '00:00:15'
       Rewards__DataShareBasisPoints: string(rewardsDataShareBasisPoints)
       Rewards__MaxEarningDevicesPerCell: string(rewardsMaxEarningDevicesPerCell)
       // Epoch length (must equal Ingest__EpochLength), pool per epoch in token base units, and how the

@@ -2,6 +2,8 @@ using System.Text.Json;
 using CityFn.Core.Devices;
 using CityFn.Core.Ethereum;
 using CityFn.Core.Ingest;
+using CityFn.Core.Scoring;
+using CityFn.Core.Scoring.Outputs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,9 +12,9 @@ namespace CityFn.Functions;
 
 /// <summary>
 /// POST /api/devices registers a device to an owner; GET /api/devices/{address} shows the registration with
-/// what ingest accepted and rejected from it (per reason code, summed over all capture files).
+/// the device's latest quality score and what ingest accepted and rejected from it (per reason code, summed over all capture files).
 /// </summary>
-public sealed class DevicesFunction(DeviceRegistrationService registrations, DeviceRegistryStore store, DeviceIngestStatsStore ingestStats)
+public sealed class DevicesFunction(DeviceRegistrationService registrations, DeviceRegistryStore store, DeviceIngestStatsStore ingestStats, ScoreOutputWriter outputs)
 {
     [Function("RegisterDevice")]
     public async Task<IActionResult> Register(
@@ -60,8 +62,11 @@ public sealed class DevicesFunction(DeviceRegistrationService registrations, Dev
             return new NotFoundResult();
         }
 
-        var view = DeviceRegistrationView.From(registration) with { Ingest = await ingestStats.ReadAsync(device, cancellationToken) };
-        return new JsonResult(view, DeviceJsonContext.Default.Options);
+        var view = DeviceRegistrationView.From(registration);
+        var details = new DeviceDetails(
+            view.Device, view.Owner, view.Kind, view.Lat, view.Lon, view.Segment, view.Nonce, view.RegisteredAt,
+            await outputs.FindQualityAsync(device, cancellationToken), await ingestStats.ReadAsync(device, cancellationToken));
+        return new JsonResult(details, ScoringJsonContext.Default.Options);
     }
 
     private static JsonResult Json(DeviceRegistrationResult result, int status) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityFn.Core.EdgeHosts;
+using CityFn.Core.Scoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,9 +9,10 @@ namespace CityFn.Functions;
 
 /// <summary>
 /// <c>POST /api/edge-hosts</c>: an edge host registers or heartbeats with a signed message (docs/edge-protocol.md).
-/// <c>GET /api/edge-hosts</c>: the registered hosts with their last heartbeat and status.
+/// <c>GET /api/edge-hosts</c>: the registered hosts with their last heartbeat, status (active, silent or
+/// quarantined) and verification record (spot checks taken and failed, quarantine reason and evidence).
 /// </summary>
-public sealed class EdgeHostsFunction(EdgeHostRegistry registry)
+public sealed class EdgeHostsFunction(EdgeHostRegistry registry, EdgeHostStatusReader status)
 {
     [Function("RegisterEdgeHost")]
     public async Task<IActionResult> Register(
@@ -40,7 +42,7 @@ public sealed class EdgeHostsFunction(EdgeHostRegistry registry)
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "edge-hosts")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        new JsonResult(await registry.ListAsync(cancellationToken), EdgeHostsJsonContext.Default.Options);
+        new JsonResult(await status.ListAsync(cancellationToken), ScoringJsonContext.Default.Options);
 
     private static JsonResult Result(EdgeHostRegistrationResult result) => new(result, EdgeHostsJsonContext.Default.Options)
     {

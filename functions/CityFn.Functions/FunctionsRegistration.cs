@@ -2,6 +2,7 @@ using CityFn.Core.EdgeHosts;
 using CityFn.Core.Health;
 using CityFn.Core.Ingest;
 using CityFn.Core.Rewards.Settlement;
+using CityFn.Core.Scoring;
 using CityFn.Core.Storage;
 using CityFn.Functions.Middleware;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,7 @@ public static class FunctionsRegistration
         builder.Services.AddCityFnIngest();
         builder.Services.AddSingleton<EdgeHostRegistry>();
         builder.Services.AddCityFnSettlement();
+        builder.Services.AddCityFnScoring();
         return builder;
     }
 }

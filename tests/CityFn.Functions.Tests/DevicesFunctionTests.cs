@@ -18,7 +18,7 @@ public sealed class DevicesFunctionTests(AzuriteFixture azurite)
     {
         var tables = new TableServiceClient(azurite.ConnectionString);
         var store = new DeviceRegistryStore(tables);
-        var function = new DevicesFunction(new DeviceRegistrationService(store, new DeviceRegistryOptions(), TimeProvider.System), store, new DeviceIngestStatsStore(tables));
+        var function = Scoring.FunctionsTestServices.Devices(azurite.ConnectionString, store);
         var ownerSecret = RandomNumberGenerator.GetBytes(32);
         var deviceSecret = RandomNumberGenerator.GetBytes(32);
         var device = DeviceKey.FromBytes(deviceSecret).Address;
@@ -43,7 +43,7 @@ public sealed class DevicesFunctionTests(AzuriteFixture azurite)
         Assert.Equal(StatusCodes.Status200OK, created.StatusCode);
         Assert.Equal(StatusCodes.Status409Conflict, replay.StatusCode);
         Assert.Equal("stale_nonce", ((DeviceRegistrationResult)replay.Value!).Reason);
-        var view = (DeviceRegistrationView)shown.Value!;
+        var view = (CityFn.Core.Scoring.DeviceDetails)shown.Value!;
         Assert.Equal("noise", view.Kind);
         Assert.NotNull(view.Ingest);
         Assert.Equal(5, view.Ingest.AcceptedMessages);
@@ -51,7 +51,7 @@ public sealed class DevicesFunctionTests(AzuriteFixture azurite)
         Assert.Equal(6, view.Ingest.RejectedMessages);
         Assert.Equal(5, view.Ingest.Rejected["value_out_of_range"]);
         Assert.Equal(2, view.Ingest.Files);
-        Assert.Contains("\"ingest\":{\"acceptedMessages\":5", JsonSerializer.Serialize(view, DeviceJsonContext.Default.DeviceRegistrationView), StringComparison.Ordinal);
+        Assert.Contains("\"ingest\":{\"acceptedMessages\":5", JsonSerializer.Serialize(view, CityFn.Core.Scoring.ScoringJsonContext.Default.DeviceDetails), StringComparison.Ordinal);
         Assert.Equal(StatusCodes.Status400BadRequest, malformed.StatusCode);
         Assert.IsType<NotFoundResult>(await function.Get(new DefaultHttpContext().Request, DeviceKey.Generate().Address, CancellationToken.None));
     }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using CityFn.Core.EdgeHosts;
-using CityFn.Core.Storage;
 using CityFn.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +10,7 @@ namespace CityFn.Functions.Tests;
 [Collection(AzuriteCollection.Name)]
 public sealed class EdgeHostsFunctionTests(AzuriteFixture azurite)
 {
-    private EdgeHostsFunction Function => new(EdgeHostRegistry.Create(StorageConnection.FromConnectionString(azurite.ConnectionString), TimeProvider.System));
+    private EdgeHostsFunction Function => Scoring.FunctionsTestServices.EdgeHosts(azurite.ConnectionString);
 
     [Fact]
     public async Task A_signed_registration_answers_200_and_the_host_is_listed()
@@ -23,7 +22,7 @@ public sealed class EdgeHostsFunctionTests(AzuriteFixture azurite)
 
         Assert.Equal(StatusCodes.Status200OK, result.StatusCode);
         var listed = Assert.IsType<JsonResult>(await Function.List(Request(""), CancellationToken.None));
-        var hosts = Assert.IsAssignableFrom<IReadOnlyList<EdgeHostRecord>>(listed.Value);
+        var hosts = Assert.IsAssignableFrom<IReadOnlyList<CityFn.Core.Scoring.EdgeHostStatus>>(listed.Value);
         Assert.Contains(hosts, h => h.Address == key.Address && h.Status == "active");
     }
 

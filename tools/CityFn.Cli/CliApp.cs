@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(Devices.RegisterCommand.Build(console));
         root.Subcommands.Add(Simulate.SimulateCommand.Build(console));
         root.Subcommands.Add(EdgeCommands.Build(console));
+        root.Subcommands.Add(Scoring.ScoreCommand.Build(console));
         root.Subcommands.Add(Bench.BenchCommands.Build(console));
         root.Subcommands.Add(Rewards.ChainCommands.Build(console));
         root.Subcommands.Add(Rewards.SettleCommands.BuildSettle(console));

@@ -25,7 +25,7 @@ public sealed record DeviceRegistrationResult(bool Stored, string? Reason, strin
 
 /// <summary>A registration as the API shows it.</summary>
 /// <remarks><see cref="Ingest"/> (GET /api/devices/{address} only): what ingest accepted and rejected from the device.</remarks>
-public sealed record DeviceRegistrationView(string Device, string Owner, string Kind, double Lat, double Lon, string? Segment, long Nonce, DateTimeOffset RegisteredAt, DeviceIngestStats? Ingest = null)
+public sealed record DeviceRegistrationView(string Device, string Owner, string Kind, double Lat, double Lon, string? Segment, long Nonce, DateTimeOffset RegisteredAt)
 {
     public static DeviceRegistrationView From(DeviceRegistration registration)
     {

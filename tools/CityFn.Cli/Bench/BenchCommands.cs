@@ -13,6 +13,7 @@ public static class BenchCommands
         bench.Subcommands.Add(IngestBenchCommand.Build(console));
         bench.Subcommands.Add(Edge.EdgeBenchCommand.Build(console));
         bench.Subcommands.Add(SettleBenchCommand.Build(console));
+        bench.Subcommands.Add(ScoreBenchCommand.Build(console));
         return bench;
     }
 }

@@ -1,0 +1,225 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using CityFn.Core.Ingest;
+using CityFn.Core.Scoring.Features;
+using Parquet.Serialization;
+
+namespace CityFn.Core.Scoring.Outputs;
+
+/// <summary>A scored feature row: the score (output column 0), the host whose signed answer was used, and whether it was spot-checked.</summary>
+public sealed record ScoredRow(FeatureRow Row, double Score, string Host, bool Verified);
+
+/// <summary>All rows one model scored for a job.</summary>
+public sealed record ModelScores(IScoringModel Model, IReadOnlyList<ScoredRow> Rows);
+
+/// <summary>
+/// Writes a job's scores: Parquet named by the job (a redelivery overwrites), the latest forecast per
+/// segment and quality per device in Table storage (only when newer than what is there), and alerts.
+/// </summary>
+public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, ScoringOptions options)
+{
+    public async Task<int> WriteAsync(ScoreJob job, IReadOnlyList<ModelScores> scores, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(scores);
+        var hour = new DateTimeOffset(job.WindowStart.UtcDateTime.Date.AddHours(job.WindowStart.UtcDateTime.Hour), TimeSpan.Zero);
+        var alerts = new List<ScoringAlert>();
+        var forecasts = scores.Where(s => s.Model.Output == ScoreOutputKind.Forecast).SelectMany(s => s.Rows.Select(r => (s.Model, r))).ToList();
+        var quality = scores.Where(s => s.Model.Output == ScoreOutputKind.Quality).SelectMany(s => s.Rows.Select(r => (s.Model, r))).ToList();
+        var container = blobs.GetBlobContainerClient(ScoringStorage.AnalyticsContainer);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+
+        if (scores.Any(s => s.Model.Output == ScoreOutputKind.Forecast))
+        {
+            var rows = forecasts.Select(f => new ForecastRow
+            {
+                Job = job.JobId, Model = f.Model.Name, Segment = f.r.Row.Entity, Devices = f.r.Row.Devices,
+                BasedOn = f.r.Row.BasedOn.UtcDateTime, For = f.r.Row.For.UtcDateTime, Congestion = f.r.Score,
+                Alert = f.r.Score >= options.CongestionAlertThreshold, Host = f.r.Host, Verified = f.r.Verified,
+            }).ToList();
+            await UploadParquetAsync(container.GetBlobClient(ScoringStorage.ForecastsBlobName(job.JobId, hour)), rows, cancellationToken);
+            var table = await TableAsync(ScoringStorage.SegmentForecastsTable, cancellationToken);
+            await UpsertNewerAsync(table, rows.Select(row => new TableEntity(ScoringStorage.SegmentPartition, ScoringStorage.Key(row.Segment))
+                {
+                    ["Segment"] = row.Segment, ["BasedOn"] = new DateTimeOffset(row.BasedOn, TimeSpan.Zero), ["For"] = new DateTimeOffset(row.For, TimeSpan.Zero),
+                    ["Congestion"] = row.Congestion, ["Alert"] = row.Alert, ["Devices"] = row.Devices, ["JobId"] = job.JobId,
+                    ["Model"] = row.Model, ["Host"] = row.Host, ["Verified"] = row.Verified,
+                }), "For", cancellationToken);
+            foreach (var row in rows)
+            {
+                if (row.Alert)
+                {
+                    alerts.Add(Alert(ScoringAlert.Congestion, row.Segment, new DateTimeOffset(row.For, TimeSpan.Zero), row.Congestion, options.CongestionAlertThreshold, job, row.Model, row.Host));
+                }
+            }
+        }
+
+        if (scores.Any(s => s.Model.Output == ScoreOutputKind.Quality))
+        {
+            var rows = quality.Select(q => new QualityRow
+            {
+                Job = job.JobId, Model = q.Model.Name, Device = q.r.Row.Entity, Kind = q.r.Row.Kind, Time = q.r.Row.For.UtcDateTime,
+                FaultProbability = q.r.Score, Quality = 1 - q.r.Score, Alert = q.r.Score >= options.FaultAlertThreshold,
+                Host = q.r.Host, Verified = q.r.Verified,
+            }).ToList();
+            await UploadParquetAsync(container.GetBlobClient(ScoringStorage.QualityBlobName(job.JobId, hour)), rows, cancellationToken);
+            var table = await TableAsync(ScoringStorage.DeviceQualityTable, cancellationToken);
+            await UpsertNewerAsync(table, rows.Select(row => new TableEntity(ScoringStorage.DevicePartition, ScoringStorage.Key(row.Device))
+                {
+                    ["Device"] = row.Device, ["Kind"] = row.Kind, ["Time"] = new DateTimeOffset(row.Time, TimeSpan.Zero), ["Quality"] = row.Quality,
+                    ["FaultProbability"] = row.FaultProbability, ["Alert"] = row.Alert, ["JobId"] = job.JobId, ["Host"] = row.Host,
+                }), "Time", cancellationToken);
+            foreach (var row in rows)
+            {
+                if (row.Alert)
+                {
+                    alerts.Add(Alert(ScoringAlert.SensorFault, row.Device, new DateTimeOffset(row.Time, TimeSpan.Zero), row.FaultProbability, options.FaultAlertThreshold, job, row.Model, row.Host));
+                }
+            }
+        }
+
+        if (alerts.Count > 0)
+        {
+            var queue = queues.GetQueueClient(ScoringStorage.AlertsQueue);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            foreach (var alert in alerts)
+            {
+                await queue.SendMessageAsync(Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(alert, ScoringJsonContext.Default.ScoringAlert)), cancellationToken);
+            }
+        }
+
+        return alerts.Count;
+    }
+
+    public async Task<SegmentForecast?> FindForecastAsync(string segment, CancellationToken cancellationToken = default)
+    {
+        var entity = await FindAsync(ScoringStorage.SegmentForecastsTable, ScoringStorage.SegmentPartition, segment, cancellationToken);
+        return entity is null ? null : new SegmentForecast(
+            entity.GetString("Segment") ?? segment, entity.GetDateTimeOffset("BasedOn") ?? default, entity.GetDateTimeOffset("For") ?? default,
+            entity.GetDouble("Congestion") ?? 0, entity.GetBoolean("Alert") ?? false, entity.GetInt32("Devices") ?? 0,
+            entity.GetString("JobId") ?? "", entity.GetString("Model") ?? "", entity.GetString("Host") ?? "", entity.GetBoolean("Verified") ?? false);
+    }
+
+    public async Task<DeviceQuality?> FindQualityAsync(string device, CancellationToken cancellationToken = default)
+    {
+        var entity = await FindAsync(ScoringStorage.DeviceQualityTable, ScoringStorage.DevicePartition, device, cancellationToken);
+        return entity is null ? null : new DeviceQuality(
+            entity.GetString("Device") ?? device, entity.GetString("Kind") ?? "", entity.GetDateTimeOffset("Time") ?? default,
+            entity.GetDouble("Quality") ?? 0, entity.GetDouble("FaultProbability") ?? 0, entity.GetBoolean("Alert") ?? false,
+            entity.GetString("JobId") ?? "", entity.GetString("Host") ?? "");
+    }
+
+    private async Task<TableEntity?> FindAsync(string tableName, string partition, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var found = await tables.GetTableClient(tableName).GetEntityIfExistsAsync<TableEntity>(partition, ScoringStorage.Key(key), cancellationToken: cancellationToken);
+            return found.HasValue ? found.Value : null;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private static ScoringAlert Alert(string type, string entity, DateTimeOffset time, double score, double threshold, ScoreJob job, string model, string host) =>
+        new($"{job.JobId}|{model}|{entity}|{time.UtcDateTime:yyyyMMddHHmm}", type, entity, time, score, threshold, job.JobId, model, host);
+
+    private static async Task UploadParquetAsync<T>(BlobClient blob, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : new()
+    {
+        using var buffer = new MemoryStream();
+        await ParquetSerializer.SerializeAsync(rows, buffer, cancellationToken: cancellationToken);
+        buffer.Position = 0;
+        await blob.UploadAsync(buffer, overwrite: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Jobs finish in any order: a row is replaced only by a later one (by <paramref name="timeProperty"/>).
+    /// Per chunk of rows: one filtered read of what is stored, then one transaction of inserts and
+    /// ETag-conditional replaces; when a concurrent job wrote one of them in between, the transaction fails as
+    /// a whole and the chunk is settled row by row.
+    /// </summary>
+    private static async Task UpsertNewerAsync(TableClient table, IEnumerable<TableEntity> entities, string timeProperty, CancellationToken cancellationToken)
+    {
+        // The table service allows at most 15 comparisons in a filter.
+        foreach (var chunk in entities.GroupBy(e => e.RowKey, StringComparer.Ordinal).Select(g => g.MaxBy(e => e.GetDateTimeOffset(timeProperty))!).Chunk(14))
+        {
+            var partition = chunk[0].PartitionKey;
+            var filter = $"PartitionKey eq '{partition}' and ({string.Join(" or ", chunk.Select(e => $"RowKey eq '{e.RowKey.Replace("'", "''", StringComparison.Ordinal)}'"))})";
+            var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                stored[entity.RowKey] = entity;
+            }
+
+            var actions = new List<TableTransactionAction>();
+            foreach (var entity in chunk)
+            {
+                if (!stored.TryGetValue(entity.RowKey, out var existing))
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
+                }
+                else if (!(existing.GetDateTimeOffset(timeProperty) > entity.GetDateTimeOffset(timeProperty)))
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.ETag));
+                }
+            }
+
+            if (actions.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var entity in chunk)
+                {
+                    await UpsertIfNewerAsync(table, entity, timeProperty, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static async Task UpsertIfNewerAsync(TableClient table, TableEntity entity, string timeProperty, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
+            try
+            {
+                if (!existing.HasValue || existing.Value is null)
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                    return;
+                }
+
+                if (existing.Value.GetDateTimeOffset(timeProperty) > entity.GetDateTimeOffset(timeProperty))
+                {
+                    return;
+                }
+
+                await table.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+            {
+                // Another job wrote it in between: read again and decide again.
+            }
+        }
+    }
+
+    private async Task<TableClient> TableAsync(string name, CancellationToken cancellationToken)
+    {
+        var table = tables.GetTableClient(name);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        return table;
+    }
+}

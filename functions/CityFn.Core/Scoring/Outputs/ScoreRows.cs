@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+
+namespace CityFn.Core.Scoring.Outputs;
+
+/// <summary>One row of analytics/forecasts/…/&lt;job&gt;.parquet: a road segment's congestion forecast.</summary>
+public sealed class ForecastRow
+{
+    [JsonPropertyName("job")] public string Job { get; set; } = "";
+    [JsonPropertyName("model")] public string Model { get; set; } = "";
+    [JsonPropertyName("segment")] public string Segment { get; set; } = "";
+    [JsonPropertyName("devices")] public int Devices { get; set; }
+    [JsonPropertyName("based_on")] public DateTime BasedOn { get; set; }
+    [JsonPropertyName("for")] public DateTime For { get; set; }
+    [JsonPropertyName("congestion")] public double Congestion { get; set; }
+    [JsonPropertyName("alert")] public bool Alert { get; set; }
+    [JsonPropertyName("host")] public string Host { get; set; } = "";
+    [JsonPropertyName("verified")] public bool Verified { get; set; }
+}
+
+/// <summary>One row of analytics/quality/…/&lt;job&gt;.parquet: a device's sensor quality in the job's window.</summary>
+public sealed class QualityRow
+{
+    [JsonPropertyName("job")] public string Job { get; set; } = "";
+    [JsonPropertyName("model")] public string Model { get; set; } = "";
+    [JsonPropertyName("device")] public string Device { get; set; } = "";
+    [JsonPropertyName("kind")] public string Kind { get; set; } = "";
+    [JsonPropertyName("time")] public DateTime Time { get; set; }
+    [JsonPropertyName("fault_probability")] public double FaultProbability { get; set; }
+    [JsonPropertyName("quality")] public double Quality { get; set; }
+    [JsonPropertyName("alert")] public bool Alert { get; set; }
+    [JsonPropertyName("host")] public string Host { get; set; } = "";
+    [JsonPropertyName("verified")] public bool Verified { get; set; }
+}
+
+/// <summary>
+/// A typed message on queue "alerts" (JSON, base64). <see cref="AlertId"/> is derived from the job, model,
+/// entity and time, so a redelivered job sends the same id again and consumers drop the repeat.
+/// </summary>
+public sealed record ScoringAlert(
+    string AlertId,
+    string Type,
+    string Entity,
+    DateTimeOffset Time,
+    double Score,
+    double Threshold,
+    string JobId,
+    string Model,
+    string Host)
+{
+    public const string Congestion = "congestion";
+    public const string SensorFault = "sensor_fault";
+}
+
+/// <summary>The latest forecast of a road segment, as <c>GET /api/segments/{id}/forecast</c> answers it.</summary>
+public sealed record SegmentForecast(
+    string Segment,
+    DateTimeOffset BasedOn,
+    DateTimeOffset For,
+    double Congestion,
+    bool Alert,
+    int Devices,
+    string JobId,
+    string Model,
+    string Host,
+    bool Verified);
+
+/// <summary>The latest quality of a device.</summary>
+public sealed record DeviceQuality(
+    string Device,
+    string Kind,
+    DateTimeOffset Time,
+    double Quality,
+    double FaultProbability,
+    bool Alert,
+    string JobId,
+    string Host);
