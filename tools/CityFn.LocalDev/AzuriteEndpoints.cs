@@ -52,6 +52,11 @@ public sealed record AzuriteEndpoints(int BlobPort, int QueuePort, int TablePort
         {
             return false;
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The probe's own HttpClient timeout: a starting Azurite on a loaded machine is slow, not absent; poll again.
+            return false;
+        }
     }
 
     private static Uri ServiceUri(int port) =>
