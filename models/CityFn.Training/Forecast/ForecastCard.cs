@@ -49,7 +49,7 @@ public static class ForecastCard
         s.AppendLine(c, $"  ({o.MinMinutes}–{o.MaxMinutes} min, {o.MinRemainingCapacity:P0}–{o.MaxRemainingCapacity:P0} of capacity left). Detectors report with the simulator's healthy measurement noise");
         s.AppendLine("  (`MeasurementNoise`: speed ± (1.5 + 3 %) km/h, rounded to 0.1).");
         s.AppendLine("- A draw that ends the day in grid-wide gridlock (more than 10 % of detectors below 60 % of free-flow speed at");
-        s.AppendLine("  22:00) is drawn again from seed + 1000: the cell transmission model has no rerouting, so a gridlock never");
+        s.AppendLine("  22:00) is drawn again from seed + 1000 × attempt (at most 10): the cell transmission model has no rerouting, so a gridlock never");
         s.AppendLine("  clears and the rest of the day is frozen. The redraws are listed below.");
         s.AppendLine(c, $"- Rows: every detector every {ForecastTraining.Stride} minutes from 05:00 (a full hour of history) to 21:44.");
         s.AppendLine();
