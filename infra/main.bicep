@@ -104,9 +104,15 @@ module storage 'modules/storage.bicep' = {
       'alerts'
     ]
     tables: [
-      'devices'
+      'Devices'
       'edgehosts'
+      'IngestSequences'
+      'IngestMinuteAggregates'
+      'IngestRejects'
+      'IngestContributions'
       'devicestats'
+      'ledger'
+      'settlements'
       'SegmentForecasts'
       'DeviceQuality'
       'ScoringJobs'

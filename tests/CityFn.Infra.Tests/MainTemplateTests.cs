@@ -47,6 +47,28 @@ public sealed class MainTemplateTests(CompiledTemplateFixture template)
     }
 
     [Fact]
+    public void Every_container_queue_and_table_the_code_names_is_created_by_the_template()
+    {
+        var storage = ModuleParameters("storage");
+        var declared = new[] { "containers", "queues", "tables" }
+            .SelectMany(kind => Strings(storage[kind]!).Select(name => $"{kind}:{name}"))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        // Storage names are constants named *Container(Name), *Queue(Name) or *Table(Name) in Core.
+        var named = typeof(StorageConnection).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (Kind: StorageKind(f.Name), Name: (string)f.GetRawConstantValue()!))
+            .Where(n => n.Kind is not null)
+            .Select(n => $"{n.Kind}:{n.Name}")
+            .ToList();
+
+        Assert.Contains("tables:ledger", named);
+        var missing = named.Where(n => !declared.Contains(n)).ToList();
+        Assert.True(missing.Count == 0, $"not created by infra/main.bicep: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
     public void Both_hubs_are_captured_as_avro_every_60_seconds_to_the_capture_container_with_a_user_assigned_identity()
     {
         Assert.Equal(["traffic", "sensors"], Strings(ModuleParameters("eventhubs")["hubs"]!));
@@ -192,6 +214,12 @@ public sealed class MainTemplateTests(CompiledTemplateFixture template)
 
         return value?.DeepClone();
     }
+
+    private static string? StorageKind(string constantName) =>
+        constantName.EndsWith("Container", StringComparison.Ordinal) || constantName.EndsWith("ContainerName", StringComparison.Ordinal) ? "containers"
+        : constantName.EndsWith("Queue", StringComparison.Ordinal) || constantName.EndsWith("QueueName", StringComparison.Ordinal) ? "queues"
+        : constantName.EndsWith("Table", StringComparison.Ordinal) || constantName.EndsWith("TableName", StringComparison.Ordinal) ? "tables"
+        : null;
 
     private static string[] Strings(JsonNode array) => [.. array.AsArray().Select(n => (string)n!)];
 
