@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
-using System.Text;
+using CityFn.Core.Onnx;
+using static CityFn.Core.Onnx.OnnxGraph;
 
 namespace CityFn.Edge.Models;
 
@@ -74,12 +74,12 @@ public sealed class TinyMlp
     public byte[] ToOnnx()
     {
         var graph = new ProtoWriter();
-        graph.Message(1, Node(["features", "W1"], ["h0"], "MatMul"));
-        graph.Message(1, Node(["h0", "B1"], ["h1"], "Add"));
-        graph.Message(1, Node(["h1"], ["h2"], "Relu"));
-        graph.Message(1, Node(["h2", "W2"], ["z0"], "MatMul"));
-        graph.Message(1, Node(["z0", "B2"], ["z1"], "Add"));
-        graph.Message(1, Node(["z1"], [OutputName], "Sigmoid"));
+        graph.Message(1, Node("MatMul", ["features", "W1"], ["h0"]));
+        graph.Message(1, Node("Add", ["h0", "B1"], ["h1"]));
+        graph.Message(1, Node("Relu", ["h1"], ["h2"]));
+        graph.Message(1, Node("MatMul", ["h2", "W2"], ["z0"]));
+        graph.Message(1, Node("Add", ["z0", "B2"], ["z1"]));
+        graph.Message(1, Node("Sigmoid", ["z1"], [OutputName]));
         graph.String(2, "tiny_mlp");
         graph.Message(5, FloatTensor("W1", [Features, Hidden], W1));
         graph.Message(5, FloatTensor("B1", [Hidden], B1));
@@ -88,113 +88,14 @@ public sealed class TinyMlp
         graph.Message(11, FloatValueInfo(InputName, Features));
         graph.Message(12, FloatValueInfo(OutputName, 1));
 
-        var opset = new ProtoWriter();
-        opset.String(1, "");
-        opset.Int64(2, 17);
-
         var model = new ProtoWriter();
         model.Int64(1, 8);
         model.String(2, "CityFn.Edge.TinyMlp");
         model.String(3, "1");
         model.Message(7, graph);
-        model.Message(8, opset);
+        model.Message(8, Opset("", 17));
         return model.ToArray();
     }
 
     private static float[] Fill(int count, Func<int, float> value) => Enumerable.Range(0, count).Select(value).ToArray();
-
-    private static ProtoWriter Node(string[] inputs, string[] outputs, string opType)
-    {
-        var node = new ProtoWriter();
-        foreach (var input in inputs)
-        {
-            node.String(1, input);
-        }
-
-        foreach (var output in outputs)
-        {
-            node.String(2, output);
-        }
-
-        node.String(3, outputs[0] + "_" + opType);
-        node.String(4, opType);
-        return node;
-    }
-
-    private static ProtoWriter FloatTensor(string name, long[] dims, float[] values)
-    {
-        var tensor = new ProtoWriter();
-        foreach (var dim in dims)
-        {
-            tensor.Int64(1, dim);
-        }
-
-        tensor.Int64(2, 1); // TensorProto.DataType.FLOAT
-        tensor.String(8, name);
-        var raw = new byte[values.Length * sizeof(float)];
-        for (var i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), values[i]);
-        }
-
-        tensor.Bytes(9, raw);
-        return tensor;
-    }
-
-    /// <summary>ValueInfoProto for float32 [N, columns] with a symbolic batch dimension "N".</summary>
-    private static ProtoWriter FloatValueInfo(string name, long columns)
-    {
-        var batch = new ProtoWriter();
-        batch.String(2, "N");
-        var width = new ProtoWriter();
-        width.Int64(1, columns);
-        var shape = new ProtoWriter();
-        shape.Message(1, batch);
-        shape.Message(1, width);
-        var tensorType = new ProtoWriter();
-        tensorType.Int64(1, 1);
-        tensorType.Message(2, shape);
-        var type = new ProtoWriter();
-        type.Message(1, tensorType);
-        var info = new ProtoWriter();
-        info.String(1, name);
-        info.Message(2, type);
-        return info;
-    }
-
-    /// <summary>The three protobuf wire types ONNX needs here: varint, length-delimited, nested message.</summary>
-    private sealed class ProtoWriter
-    {
-        private readonly MemoryStream _buffer = new();
-
-        public void Int64(int field, long value)
-        {
-            Varint((ulong)(field << 3));
-            Varint((ulong)value);
-        }
-
-        public void String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
-
-        public void Bytes(int field, byte[] value)
-        {
-            Varint((ulong)((field << 3) | 2));
-            Varint((ulong)value.Length);
-            _buffer.Write(value);
-        }
-
-        public void Message(int field, ProtoWriter message) => Bytes(field, message.ToArray());
-
-        public byte[] ToArray() => _buffer.ToArray();
-
-        private void Varint(ulong value)
-        {
-            while (value >= 0x80)
-            {
-                _buffer.WriteByte((byte)(value | 0x80));
-                value >>= 7;
-            }
-
-            _buffer.WriteByte((byte)value);
-        }
-    }
 }

@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
+using CityFn.Core.Onnx;
 using CityFn.Training.Trees;
+using static CityFn.Core.Onnx.OnnxGraph;
 
 namespace CityFn.Training.Onnx;
 
@@ -39,13 +40,13 @@ public static class TreeEnsembleOnnx
         graph.Message(1, TreesNode(ensemble, "margin"));
         if (link == OutputLink.AddFeature)
         {
-            graph.Message(1, Node("Gather", [InputName, "link_column"], ["link_value"], [Attribute.Int("axis", 1)]));
-            graph.Message(1, Node("Add", ["margin", "link_value"], [outputName], []));
+            graph.Message(1, Node("Gather", [InputName, "link_column"], ["link_value"], [OnnxAttribute.Int("axis", 1)]));
+            graph.Message(1, Node("Add", ["margin", "link_value"], [outputName]));
             graph.Message(5, Int64Tensor("link_column", [1], [linkColumn]));
         }
         else
         {
-            graph.Message(1, Node("Sigmoid", ["margin"], [outputName], []));
+            graph.Message(1, Node("Sigmoid", ["margin"], [outputName]));
         }
 
         graph.String(2, graphName);
@@ -62,7 +63,7 @@ public static class TreeEnsembleOnnx
         model.Message(8, Opset("", 17));
         model.Message(8, Opset("ai.onnx.ml", 3));
         model.Message(14, Metadata("feature_names", string.Join(',', featureNames)));
-        model.Message(14, Metadata("feature_version", featureVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        model.Message(14, Metadata("feature_version", Invariant(featureVersion)));
         return model.ToArray();
     }
 
@@ -105,132 +106,22 @@ public static class TreeEnsembleOnnx
             [InputName],
             [output],
             [
-                Attribute.Int("n_targets", 1),
-                Attribute.String("aggregate_function", "SUM"),
-                Attribute.String("post_transform", "NONE"),
-                Attribute.Floats("base_values", [(float)ensemble.BaseScore]),
-                Attribute.Ints("nodes_treeids", treeIds),
-                Attribute.Ints("nodes_nodeids", nodeIds),
-                Attribute.Ints("nodes_featureids", featureIds),
-                Attribute.Strings("nodes_modes", modes),
-                Attribute.Floats("nodes_values", values),
-                Attribute.Ints("nodes_truenodeids", trueIds),
-                Attribute.Ints("nodes_falsenodeids", falseIds),
-                Attribute.Ints("target_treeids", targetTreeIds),
-                Attribute.Ints("target_nodeids", targetNodeIds),
-                Attribute.Ints("target_ids", targetTreeIds.Select(_ => 0L)),
-                Attribute.Floats("target_weights", targetWeights),
+                OnnxAttribute.Int("n_targets", 1),
+                OnnxAttribute.String("aggregate_function", "SUM"),
+                OnnxAttribute.String("post_transform", "NONE"),
+                OnnxAttribute.Floats("base_values", [(float)ensemble.BaseScore]),
+                OnnxAttribute.Ints("nodes_treeids", treeIds),
+                OnnxAttribute.Ints("nodes_nodeids", nodeIds),
+                OnnxAttribute.Ints("nodes_featureids", featureIds),
+                OnnxAttribute.Strings("nodes_modes", modes),
+                OnnxAttribute.Floats("nodes_values", values),
+                OnnxAttribute.Ints("nodes_truenodeids", trueIds),
+                OnnxAttribute.Ints("nodes_falsenodeids", falseIds),
+                OnnxAttribute.Ints("target_treeids", targetTreeIds),
+                OnnxAttribute.Ints("target_nodeids", targetNodeIds),
+                OnnxAttribute.Ints("target_ids", targetTreeIds.Select(_ => 0L)),
+                OnnxAttribute.Floats("target_weights", targetWeights),
             ],
             "ai.onnx.ml");
-    }
-
-    private static ProtoWriter Node(string opType, string[] inputs, string[] outputs, ProtoWriter[] attributes, string domain = "")
-    {
-        var node = new ProtoWriter();
-        foreach (var input in inputs)
-        {
-            node.String(1, input);
-        }
-
-        foreach (var output in outputs)
-        {
-            node.String(2, output);
-        }
-
-        node.String(3, outputs[0] + "_" + opType);
-        node.String(4, opType);
-        foreach (var attribute in attributes)
-        {
-            node.Message(5, attribute);
-        }
-
-        if (domain.Length > 0)
-        {
-            node.String(7, domain);
-        }
-
-        return node;
-    }
-
-    private static ProtoWriter Int64Tensor(string name, long[] dims, long[] values)
-    {
-        var tensor = new ProtoWriter();
-        tensor.PackedInt64(1, dims);
-        tensor.Int64(2, 7); // TensorProto.DataType.INT64
-        tensor.String(8, name);
-        var raw = new byte[values.Length * sizeof(long)];
-        for (var i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * sizeof(long)), values[i]);
-        }
-
-        tensor.Bytes(9, raw);
-        return tensor;
-    }
-
-    /// <summary>ValueInfoProto for float32 [N, columns] with a symbolic batch dimension "N".</summary>
-    private static ProtoWriter FloatValueInfo(string name, long columns)
-    {
-        var batch = new ProtoWriter();
-        batch.String(2, "N");
-        var width = new ProtoWriter();
-        width.Int64(1, columns);
-        var shape = new ProtoWriter();
-        shape.Message(1, batch);
-        shape.Message(1, width);
-        var tensorType = new ProtoWriter();
-        tensorType.Int64(1, 1);
-        tensorType.Message(2, shape);
-        var type = new ProtoWriter();
-        type.Message(1, tensorType);
-        var info = new ProtoWriter();
-        info.String(1, name);
-        info.Message(2, type);
-        return info;
-    }
-
-    private static ProtoWriter Opset(string domain, long version)
-    {
-        var opset = new ProtoWriter();
-        opset.String(1, domain);
-        opset.Int64(2, version);
-        return opset;
-    }
-
-    private static ProtoWriter Metadata(string key, string value)
-    {
-        var entry = new ProtoWriter();
-        entry.String(1, key);
-        entry.String(2, value);
-        return entry;
-    }
-
-    /// <summary>AttributeProto: name (1), f (2), i (3), s (4), floats (7), ints (8), strings (9), type (20).</summary>
-    private static class Attribute
-    {
-        public static ProtoWriter Int(string name, long value) => Build(name, 2, a => a.Int64(3, value));
-
-        public static ProtoWriter String(string name, string value) => Build(name, 3, a => a.String(4, value));
-
-        public static ProtoWriter Floats(string name, IEnumerable<float> values) => Build(name, 6, a => a.PackedFloat(7, values));
-
-        public static ProtoWriter Ints(string name, IEnumerable<long> values) => Build(name, 7, a => a.PackedInt64(8, values));
-
-        public static ProtoWriter Strings(string name, IEnumerable<string> values) => Build(name, 8, a =>
-        {
-            foreach (var value in values)
-            {
-                a.String(9, value);
-            }
-        });
-
-        private static ProtoWriter Build(string name, long type, Action<ProtoWriter> write)
-        {
-            var attribute = new ProtoWriter();
-            attribute.String(1, name);
-            write(attribute);
-            attribute.Int64(20, type);
-            return attribute;
-        }
     }
 }

@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace CityFn.Training.Onnx;
+namespace CityFn.Core.Onnx;
 
 /// <summary>
 /// The protobuf wire format, just what ONNX models need: varints, length-delimited fields, fixed32 floats and
-/// packed repeated numbers (protobuf parsers accept packed encoding for any repeated scalar field).
+/// packed repeated numbers (protobuf parsers accept packed encoding for any repeated scalar field). Lets the training
+/// project and the edge host's test model write ONNX without Python or a protobuf code generator.
 /// </summary>
-internal sealed class ProtoWriter
+public sealed class ProtoWriter
 {
     private readonly MemoryStream _buffer = new();
 
