@@ -15,12 +15,16 @@ public sealed class ReadingsParquetWriter : IAsyncDisposable
 {
     private static readonly ParquetSchema Schema = typeof(ReadingRow).GetParquetSchema(forWriting: true);
     private readonly ParquetWriter _writer;
+    private Columns? _columns;
 
     private ReadingsParquetWriter(ParquetWriter writer) => _writer = writer;
 
     public int RowGroups { get; private set; }
 
     public long Rows { get; private set; }
+
+    /// <summary>Rows the reused column arrays can hold: the largest row group so far, not the file's rows.</summary>
+    public int ColumnCapacity => _columns?.Capacity ?? 0;
 
     public static async Task<ReadingsParquetWriter> CreateAsync(Stream output, CancellationToken cancellationToken = default) =>
         new(await ParquetWriter.CreateAsync(Schema, output, cancellationToken: cancellationToken));
@@ -34,7 +38,13 @@ public sealed class ReadingsParquetWriter : IAsyncDisposable
             return;
         }
 
-        var columns = new Columns(rows);
+        if (_columns is null || _columns.Capacity < rows)
+        {
+            _columns = new Columns(rows);
+        }
+
+        var columns = _columns;
+        columns.Clear(rows);
         var row = 0;
         foreach (var message in messages)
         {
@@ -46,14 +56,14 @@ public sealed class ReadingsParquetWriter : IAsyncDisposable
         {
             await (field.Name switch
             {
-                "device" => group.WriteAsync(field, columns.Device),
-                "kind" => group.WriteAsync(field, columns.Kind),
-                "time" => group.WriteAsync<DateTime>(field, columns.Time, cancellationToken: cancellationToken),
-                "seq" => group.WriteAsync<long>(field, columns.Sequence, cancellationToken: cancellationToken),
-                "lat" => group.WriteAsync<double>(field, columns.Lat, cancellationToken: cancellationToken),
-                "lon" => group.WriteAsync<double>(field, columns.Lon, cancellationToken: cancellationToken),
-                "segment" => group.WriteAsync(field, columns.Segment!),
-                _ => group.WriteAsync<double>(field, columns.Channel(field.Name), cancellationToken: cancellationToken),
+                "device" => group.WriteAsync(field, new ArraySegment<string>(columns.Device, 0, rows)),
+                "kind" => group.WriteAsync(field, new ArraySegment<string>(columns.Kind, 0, rows)),
+                "time" => group.WriteAsync<DateTime>(field, columns.Time.AsMemory(0, rows), cancellationToken: cancellationToken),
+                "seq" => group.WriteAsync<long>(field, columns.Sequence.AsMemory(0, rows), cancellationToken: cancellationToken),
+                "lat" => group.WriteAsync<double>(field, columns.Lat.AsMemory(0, rows), cancellationToken: cancellationToken),
+                "lon" => group.WriteAsync<double>(field, columns.Lon.AsMemory(0, rows), cancellationToken: cancellationToken),
+                "segment" => group.WriteAsync(field, new ArraySegment<string>(columns.Segment!, 0, rows)),
+                _ => group.WriteAsync<double>(field, columns.Channel(field.Name).AsMemory(0, rows), cancellationToken: cancellationToken),
             });
         }
 
@@ -66,34 +76,45 @@ public sealed class ReadingsParquetWriter : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
-    /// <summary>One row group's column arrays; channels of other kinds stay null.</summary>
-    private sealed class Columns(int rows)
+    /// <summary>Column arrays for up to <see cref="Capacity"/> rows, reused per row group; channels of other kinds stay null.</summary>
+    private sealed class Columns(int capacity)
     {
         private readonly Dictionary<string, double?[]> _channels = new(StringComparer.Ordinal);
 
-        public string[] Device { get; } = new string[rows];
+        public int Capacity { get; } = capacity;
 
-        public string[] Kind { get; } = new string[rows];
+        public string[] Device { get; } = new string[capacity];
 
-        public DateTime[] Time { get; } = new DateTime[rows];
+        public string[] Kind { get; } = new string[capacity];
 
-        public long[] Sequence { get; } = new long[rows];
+        public DateTime[] Time { get; } = new DateTime[capacity];
 
-        public double[] Lat { get; } = new double[rows];
+        public long[] Sequence { get; } = new long[capacity];
 
-        public double[] Lon { get; } = new double[rows];
+        public double[] Lat { get; } = new double[capacity];
 
-        public string?[] Segment { get; } = new string?[rows];
+        public double[] Lon { get; } = new double[capacity];
+
+        public string?[] Segment { get; } = new string?[capacity];
 
         public double?[] Channel(string name)
         {
             if (!_channels.TryGetValue(name, out var values))
             {
-                values = new double?[rows];
+                values = new double?[Capacity];
                 _channels.Add(name, values);
             }
 
             return values;
+        }
+
+        /// <summary>Resets the first <paramref name="count"/> channel values to null: rows of another kind have none.</summary>
+        public void Clear(int count)
+        {
+            foreach (var values in _channels.Values)
+            {
+                Array.Clear(values, 0, count);
+            }
         }
 
         public void Add(DeviceMessage message, ref int row)

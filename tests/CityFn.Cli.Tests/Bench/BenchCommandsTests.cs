@@ -27,5 +27,6 @@ public sealed class BenchCommandsTests
         Assert.True(result.RootElement.GetProperty("peakWorkingSetMiB").GetDouble() > 0, output);
         Assert.True(result.RootElement.GetProperty("peakManagedHeapMiB").GetDouble() > 0, output);
         Assert.True(result.RootElement.GetProperty("peakHeapAfterGcMiB").GetDouble() > 0, output);
+        Assert.True(result.RootElement.GetProperty("peakLiveHeapMiB").GetDouble() > 0, output);
     }
 }

@@ -99,6 +99,10 @@ public static class IngestBenchCommand
                 ["baselineWorkingSetMiB"] = Math.Round(result.BaselineWorkingSetBytes / MB, 1),
                 ["peakManagedHeapMiB"] = Math.Round(result.PeakManagedHeapBytes / MB, 1),
                 ["peakHeapAfterGcMiB"] = Math.Round(result.PeakHeapAfterGcBytes / MB, 1),
+                ["peakLiveHeapMiB"] = Math.Round(result.PeakLiveHeapBytes / MB, 1),
+                ["baselineLiveHeapMiB"] = Math.Round(result.BaselineLiveHeapBytes / MB, 1),
+                ["liveHeapAfterRunMiB"] = Math.Round(result.LiveHeapAfterRunBytes / MB, 1),
+                ["threadPoolThreads"] = result.ThreadPoolThreads,
                 ["allocatedMiB"] = Math.Round(result.AllocatedBytes / MB),
                 ["gen2Collections"] = result.Gen2Collections,
             }, BenchJsonContext.Default.DictionaryStringDouble));
@@ -110,7 +114,8 @@ public static class IngestBenchCommand
         table.AddRow("ingest stage (Azurite)", string.Create(CultureInfo.InvariantCulture, $"{result.WallSeconds:F1} s wall, {result.CpuSeconds:F1} s CPU, {result.ReadingsPerWallSecond:N0} readings/s wall, batches of {result.BatchMessages:N0}"));
         table.AddRow("peak working set", string.Create(CultureInfo.InvariantCulture, $"{result.PeakWorkingSetBytes / MB:F0} MiB (before the run: {result.BaselineWorkingSetBytes / MB:F0} MiB)"));
         table.AddRow("peak managed heap", string.Create(CultureInfo.InvariantCulture, $"{result.PeakManagedHeapBytes / MB:F0} MiB (with uncollected garbage)"));
-        table.AddRow("peak heap after a GC", string.Create(CultureInfo.InvariantCulture, $"{result.PeakHeapAfterGcBytes / MB:F0} MiB (what the stage keeps)"));
+        table.AddRow("peak heap after a GC", string.Create(CultureInfo.InvariantCulture, $"{result.PeakHeapAfterGcBytes / MB:F0} MiB (counts LOH/gen2 garbage until a full GC)"));
+        table.AddRow("peak live heap", string.Create(CultureInfo.InvariantCulture, $"{result.PeakLiveHeapBytes / MB:F0} MiB (forced full GC every 0.5 s; before the run: {result.BaselineLiveHeapBytes / MB:F0} MiB, after: {result.LiveHeapAfterRunBytes / MB:F0} MiB)"));
         table.AddRow("allocated during the run", string.Create(CultureInfo.InvariantCulture, $"{result.AllocatedBytes / MB:N0} MiB, {result.Gen2Collections} gen2 GCs"));
         console.Write(table);
     }
