@@ -6,6 +6,7 @@ using CityFn.Core.Scoring.Features;
 using CityFn.Core.Scoring.Verification;
 using CityFn.LocalDev;
 using CityFn.TestSupport;
+using Xunit.Abstractions;
 
 namespace CityFn.Scoring.Tests.Features;
 
@@ -15,7 +16,7 @@ namespace CityFn.Scoring.Tests.Features;
 /// minute aggregates (earlier capture files), the last 30 minutes in the job.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class SensorQualityModelTests(AzuriteFixture azurite)
+public sealed class SensorQualityModelTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
     private const int JobMinutes = 30;
@@ -69,6 +70,7 @@ public sealed class SensorQualityModelTests(AzuriteFixture azurite)
         Assert.Equal(devices.Order(StringComparer.Ordinal), matrix.Rows.Select(r => r.Entity));
         Assert.All(matrix.Rows, r => Assert.Equal(Start.AddMinutes(SensorQualityFeatures.HistoryMinutes), r.For));
         var byDevice = matrix.Rows.Select((r, i) => (r.Entity, Score: scores[i], Features: matrix.Values.AsSpan(i * model.Columns, model.Columns).ToArray())).ToDictionary(r => r.Entity);
+        output.WriteLine(string.Join(", ", devices.Select(d => $"{d[..8]}: {byDevice[d].Score:F4}")));
         // The stuck run reaches back into the stored history (45 minutes), and the four others are its neighbours.
         Assert.Equal(45, byDevice[stuck].Features[1]);
         Assert.All(byDevice.Values, r => Assert.Equal(4, r.Features[12]));
