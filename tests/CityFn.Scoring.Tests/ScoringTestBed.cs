@@ -29,7 +29,7 @@ public sealed class ScoringTestBed : IAsyncDisposable
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         ForecastModel = $"{SimpleTrafficForecastFeatures.ModelName}-{suffix}";
-        QualityModel = $"{SimpleSensorQualityFeatures.ModelName}-{suffix}";
+        QualityModel = $"{SensorQualityModel.ModelName}-{suffix}";
         _referenceFolder = Directory.CreateTempSubdirectory("cityfn-reference-").FullName;
         foreach (var name in Models)
         {
@@ -51,7 +51,7 @@ public sealed class ScoringTestBed : IAsyncDisposable
         services.RemoveAll<IScoringModel>();
         services.AddSingleton<IScoringModel>(sp => new RenamedModel(
             new SimpleTrafficForecastFeatures(sp.GetRequiredService<IDetectorHistory>(), sp.GetRequiredService<ScoringOptions>()), ForecastModel));
-        services.AddSingleton<IScoringModel>(new RenamedModel(new SimpleSensorQualityFeatures(), QualityModel));
+        services.AddSingleton<IScoringModel>(new RenamedModel(new StandInQualityModel(), QualityModel));
         _services = services.BuildServiceProvider();
         Blobs = new BlobServiceClient(connectionString);
         Queues = new QueueServiceClient(connectionString);

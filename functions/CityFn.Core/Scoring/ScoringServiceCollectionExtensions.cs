@@ -14,8 +14,8 @@ namespace CityFn.Core.Scoring;
 public static class ScoringServiceCollectionExtensions
 {
     /// <summary>
-    /// The scoring stage with its host pool, OIP client, CPU reference, outputs and the two first-version
-    /// models (<see cref="SimpleTrafficForecastFeatures"/>, <see cref="SimpleSensorQualityFeatures"/>), with
+    /// The scoring stage with its host pool, OIP client, CPU reference, outputs and the two models
+    /// (<see cref="SimpleTrafficForecastFeatures"/>, the trained <see cref="SensorQualityModel"/>), with
     /// <see cref="ScoringOptions"/> from section "Scoring". Needs AddCityFnStorage; adds the rewards services
     /// (epoch ledger) when missing. To use other models, register other <see cref="IScoringModel"/>s instead.
     /// </summary>
@@ -33,7 +33,7 @@ public static class ScoringServiceCollectionExtensions
         services.TryAddSingleton<EdgeHostRegistry>();
         services.TryAddSingleton<IDetectorHistory, TableDetectorHistory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScoringModel, SimpleTrafficForecastFeatures>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IScoringModel, SimpleSensorQualityFeatures>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IScoringModel, SensorQualityModel>());
         // One pooled client for all hosts; each call has its own timeout (ScoringOptions.CallTimeout).
         services.AddSingleton(_ => new OipInferenceClient(new HttpClient(new SocketsHttpHandler
         {

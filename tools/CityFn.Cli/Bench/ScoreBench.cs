@@ -51,9 +51,9 @@ public sealed class ScoreBench(int jobs, int devices, int samplesPerDevice, int 
         var hosts = new List<WebApplication>();
         try
         {
-            string[] models = [SimpleTrafficForecastFeatures.ModelName, SimpleSensorQualityFeatures.ModelName];
-            var onnx = new TinyMlp().ToOnnx();
-            foreach (var model in models)
+            // The forecast stand-in reads 8 features: the tiny MLP serves it. Sensor quality is the trained model.
+            var qualityOnnx = await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot.Find(), "models", SensorQualityModel.ModelName, "1", "model.onnx"), cancellationToken);
+            foreach (var (model, onnx) in new[] { (SimpleTrafficForecastFeatures.ModelName, new TinyMlp().ToOnnx()), (SensorQualityModel.ModelName, qualityOnnx) })
             {
                 ModelRepository.WriteModel(Path.Combine(folder, "models"), onnx, new ModelConfig(model, MaxBatchSize: 4096, MaxQueueDelayMs: 1, MaxQueueSize: 1024));
             }

@@ -18,6 +18,10 @@ public interface IDetectorHistory
     /// <summary>Per device, per channel: count and sum over the minutes in [from, to).</summary>
     Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ChannelHistory>>> ReadAsync(
         IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>Per device, per minute start (UTC) in [from, to), per channel: count and sum of that minute.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>> ReadMinutesAsync(
+        IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -69,6 +73,54 @@ public sealed class TableDetectorHistory(TableServiceClient tables) : IDetectorH
             }
 
             result[device] = channels;
+        });
+        return result;
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>> ReadMinutesAsync(
+        IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        var result = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>(StringComparer.Ordinal);
+        if (devices.Count == 0 || to <= from)
+        {
+            return result;
+        }
+
+        var table = tables.GetTableClient(IngestStorage.AggregatesTable);
+        var low = from.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+        var high = to.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+        await Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = ParallelQueries, CancellationToken = cancellationToken }, async (device, token) =>
+        {
+            var minutes = new Dictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {device} and RowKey ge {low} and RowKey lt {high}");
+            try
+            {
+                await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: token))
+                {
+                    var minute = new DateTimeOffset(DateTime.ParseExact(entity.RowKey[..12], "yyyyMMddHHmm", CultureInfo.InvariantCulture), TimeSpan.Zero);
+                    var channels = minutes.TryGetValue(minute, out var existing) ? new Dictionary<string, ChannelHistory>(existing, StringComparer.Ordinal) : new Dictionary<string, ChannelHistory>(StringComparer.Ordinal);
+                    foreach (var (key, value) in entity)
+                    {
+                        if (key.EndsWith("_count", StringComparison.Ordinal) && value is long or int)
+                        {
+                            var channel = key[..^"_count".Length];
+                            var count = Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                            var sum = entity.GetDouble(channel + "_sum") ?? 0;
+                            var previous = channels.GetValueOrDefault(channel);
+                            channels[channel] = new ChannelHistory(previous.Count + count, previous.Sum + sum);
+                        }
+                    }
+
+                    minutes[minute] = channels;
+                }
+            }
+            catch (Azure.RequestFailedException exception) when (exception.Status == 404)
+            {
+                // No aggregates table yet: no history.
+            }
+
+            result[device] = minutes;
         });
         return result;
     }

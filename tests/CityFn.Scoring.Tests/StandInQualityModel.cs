@@ -1,9 +1,10 @@
 using CityFn.Core.Ingest;
+using CityFn.Core.Scoring.Features;
 
-namespace CityFn.Core.Scoring.Features;
+namespace CityFn.Scoring.Tests;
 
 /// <summary>
-/// First-version features of the "sensor-quality" model, one row per device in the job (any kind), 8
+/// Test-only stand-in for a quality model (the tests serve the edge host's tiny MLP, 8 inputs, output "score"), from the first version of the stage, one row per device in the job (any kind), 8
 /// columns from the device's readings in the job, ordered by time, on its kind's first channel unless said:
 /// <list type="number">
 /// <item>0: gap fraction: time steps longer than twice the median step;</item>
@@ -15,11 +16,9 @@ namespace CityFn.Core.Scoring.Features;
 /// </list>
 /// The score (output column 0) is read as the fault probability; quality = 1 − fault probability.
 /// </summary>
-public sealed class SimpleSensorQualityFeatures : IScoringModel
+public sealed class StandInQualityModel : IScoringModel
 {
-    public const string ModelName = "sensor-quality";
-
-    public string Name => ModelName;
+    public string Name => SensorQualityModel.ModelName;
 
     public ScoreOutputKind Output => ScoreOutputKind.Quality;
 
