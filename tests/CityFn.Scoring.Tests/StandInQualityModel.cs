@@ -45,13 +45,13 @@ public sealed class StandInQualityModel : IScoringModel
 
             var channels = SensorKinds.Channels(kind);
             var ordered = device.OrderBy(r => r.Time).ThenBy(r => r.Sequence).ToList();
-            var primary = ordered.Select(r => Channel(r, channels[0].Name) ?? 0).ToArray();
+            var primary = ordered.Select(r => r.Channel(channels[0].Name) ?? 0).ToArray();
             var range = channels[0].Max - channels[0].Min;
             var steps = ordered.Zip(ordered.Skip(1), (a, b) => (b.Time - a.Time).TotalSeconds).ToArray();
             var changes = primary.Zip(primary.Skip(1), (a, b) => b - a).ToArray();
             var medianStep = steps.Length == 0 ? 0 : steps.Order().ElementAt(steps.Length / 2);
             var changeStd = StandardDeviation(changes);
-            var edges = ordered.Sum(r => channels.Count(c => Channel(r, c.Name) is { } v && (v - c.Min <= 0.01 * (c.Max - c.Min) || c.Max - v <= 0.01 * (c.Max - c.Min))));
+            var edges = ordered.Sum(r => channels.Count(c => r.Channel(c.Name) is { } v && (v - c.Min <= 0.01 * (c.Max - c.Min) || c.Max - v <= 0.01 * (c.Max - c.Min))));
 
             values.Add(Fraction(steps.Count(s => medianStep > 0 && s > 2 * medianStep), steps.Length));
             values.Add(Fraction(changes.Count(c => c == 0), changes.Length));
@@ -80,18 +80,4 @@ public sealed class StandInQualityModel : IScoringModel
         var mean = values.Average();
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
     }
-
-    private static double? Channel(ReadingRow row, string name) => name switch
-    {
-        "flow_veh_h" => row.FlowVehH,
-        "occupancy_pct" => row.OccupancyPct,
-        "speed_kmh" => row.SpeedKmh,
-        "pm25_ugm3" => row.Pm25Ugm3,
-        "pm10_ugm3" => row.Pm10Ugm3,
-        "no2_ugm3" => row.No2Ugm3,
-        "laeq_dba" => row.LaeqDba,
-        "temperature_c" => row.TemperatureC,
-        "humidity_pct" => row.HumidityPct,
-        _ => null,
-    };
 }

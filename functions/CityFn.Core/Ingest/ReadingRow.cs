@@ -25,6 +25,21 @@ public sealed class ReadingRow
     [JsonPropertyName("temperature_c")] public double? TemperatureC { get; set; }
     [JsonPropertyName("humidity_pct")] public double? HumidityPct { get; set; }
 
+    /// <summary>The value of a channel by its wire name (the column name); null when absent or not this row's kind.</summary>
+    public double? Channel(string name) => name switch
+    {
+        "flow_veh_h" => FlowVehH,
+        "occupancy_pct" => OccupancyPct,
+        "speed_kmh" => SpeedKmh,
+        "pm25_ugm3" => Pm25Ugm3,
+        "pm10_ugm3" => Pm10Ugm3,
+        "no2_ugm3" => No2Ugm3,
+        "laeq_dba" => LaeqDba,
+        "temperature_c" => TemperatureC,
+        "humidity_pct" => HumidityPct,
+        _ => null,
+    };
+
     public static IEnumerable<ReadingRow> From(DeviceMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -124,7 +124,7 @@ public sealed class SensorQualityModel(IDetectorHistory history) : IScoringModel
 
             for (var c = 0; c < channels.Count; c++)
             {
-                var present = minute.Select(r => Channel(r, channels[c].Name)).Where(v => v is not null).Select(v => v!.Value).ToList();
+                var present = minute.Select(r => r.Channel(channels[c].Name)).Where(v => v is not null).Select(v => v!.Value).ToList();
                 if (present.Count > 0)
                 {
                     values[(t * channels.Count) + c] = present.Average();
@@ -144,20 +144,6 @@ public sealed class SensorQualityModel(IDetectorHistory history) : IScoringModel
             + (Math.Cos(lat1 * Math.PI / 180) * Math.Cos(lat2 * Math.PI / 180) * Math.Sin(dLon / 2) * Math.Sin(dLon / 2));
         return 2 * earthRadius * Math.Asin(Math.Min(1, Math.Sqrt(a)));
     }
-
-    private static double? Channel(ReadingRow row, string name) => name switch
-    {
-        "flow_veh_h" => row.FlowVehH,
-        "occupancy_pct" => row.OccupancyPct,
-        "speed_kmh" => row.SpeedKmh,
-        "pm25_ugm3" => row.Pm25Ugm3,
-        "pm10_ugm3" => row.Pm10Ugm3,
-        "no2_ugm3" => row.No2Ugm3,
-        "laeq_dba" => row.LaeqDba,
-        "temperature_c" => row.TemperatureC,
-        "humidity_pct" => row.HumidityPct,
-        _ => null,
-    };
 
     private static DateTimeOffset Minute(DateTime time)
     {
