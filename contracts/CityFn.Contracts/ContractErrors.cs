@@ -17,10 +17,11 @@ public static class ContractErrors
     [
         typeof(ZeroAddressError), typeof(InvalidFirstEpochError), typeof(InvalidRootError),
         typeof(EpochNotConsecutiveError), typeof(EpochOverCapError), typeof(UnknownEpochError),
-        typeof(InvalidProofError), typeof(NothingToClaimError), typeof(SignatureExpiredError),
+        typeof(InvalidProofError), typeof(SignatureExpiredError),
         typeof(InvalidSignatureError), typeof(AccessControlUnauthorizedAccountError),
         typeof(AccessControlBadConfirmationError), typeof(EnforcedPauseError), typeof(ExpectedPauseError),
-        typeof(ERC20InsufficientBalanceError), typeof(ERC20InvalidReceiverError),
+        typeof(ERC20InsufficientBalanceError), typeof(ERC20InvalidReceiverError), typeof(SupplyOverflowError),
+        typeof(NothingToClaimError),
         typeof(RevertReasonError), typeof(PanicError),
     ];
 

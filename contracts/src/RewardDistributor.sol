@@ -14,7 +14,7 @@ import {CityRewardToken} from "./CityRewardToken.sol";
 /// A leaf is OpenZeppelin StandardMerkleTree standard-v1 for ["address", "uint256"]:
 /// keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount)))), where
 /// cumulativeAmount is everything the account has earned up to and including that epoch.
-/// A claim pays cumulativeAmount - claimed[account]; the root of any published epoch stays valid,
+/// A claim pays cumulativeAmount - claimed(account) (kept by the token); the root of any published epoch stays valid,
 /// so an account that missed epochs claims everything with its latest proof.
 /// @dev Funding is by minting: publishing an epoch mints exactly its total to this contract, so the
 /// token supply equals the sum of published epochs and nobody has to pre-fund or approve anything
@@ -29,9 +29,6 @@ contract RewardDistributor is AccessControl, Pausable, EIP712, Nonces {
     );
 
     CityRewardToken public immutable token;
-
-    /// @notice Cumulative amount already paid out per account.
-    mapping(address account => uint256) public claimed;
 
     /// @notice Root per published epoch; zero for an epoch that was never published.
     mapping(uint256 epoch => bytes32) public roots;
@@ -58,7 +55,6 @@ contract RewardDistributor is AccessControl, Pausable, EIP712, Nonces {
     error EpochOverCap(uint256 total, uint256 cap);
     error UnknownEpoch(uint256 epoch);
     error InvalidProof();
-    error NothingToClaim(address account, uint256 cumulativeAmount, uint256 alreadyClaimed);
     error SignatureExpired(uint256 deadline);
     error InvalidSignature();
 
@@ -153,6 +149,11 @@ contract RewardDistributor is AccessControl, Pausable, EIP712, Nonces {
         _unpause();
     }
 
+    /// @notice Cumulative amount already paid out to `account` (kept by the token, next to its balance).
+    function claimed(address account) external view returns (uint256) {
+        return token.claimedOf(account);
+    }
+
     /// @notice The EIP-712 domain separator claimFor signatures are made for.
     function domainSeparator() external view returns (bytes32) {
         return _domainSeparatorV4();
@@ -188,17 +189,11 @@ contract RewardDistributor is AccessControl, Pausable, EIP712, Nonces {
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) {
             revert InvalidProof();
         }
-        uint256 alreadyClaimed = claimed[account];
-        if (cumulativeAmount <= alreadyClaimed) {
-            revert NothingToClaim(account, cumulativeAmount, alreadyClaimed);
-        }
-        claimed[account] = cumulativeAmount;
-        uint256 amount;
-        unchecked {
-            amount = cumulativeAmount - alreadyClaimed;
-        }
+        // The token keeps the paid amount next to the account's balance (one storage word; see
+        // CityRewardToken), refuses a claim that pays nothing (NothingToClaim) and moves the difference
+        // from this contract to the receiver. Our own token: it reverts on failure
+        // (ERC20InsufficientBalance, ERC20InvalidReceiver) and calls nothing back.
+        uint256 amount = token.payClaim(account, receiver, cumulativeAmount);
         emit Claimed(account, receiver, epoch, amount, cumulativeAmount);
-        // Our own token: it reverts on failure (ERC20InsufficientBalance, ERC20InvalidReceiver).
-        token.transfer(receiver, amount);
     }
 }

@@ -36,6 +36,19 @@ public sealed class BindingsMatchArtifactsTests
         Assert.All(abiErrors.Except(unreachable), signature => Assert.Contains(signature, known));
     }
 
+    [Fact]
+    public void The_token_errors_a_claim_or_publish_can_meet_decode_to_typed_errors()
+    {
+        var known = ContractErrors.Known.Select(t => ABITypedRegistry.GetError(t).Signature).ToHashSet();
+
+        Assert.Contains("SupplyOverflow(uint256,uint256)", known);
+        Assert.Contains("NothingToClaim(address,uint256,uint256)", known);
+        Assert.Contains("ERC20InsufficientBalance(address,uint256,uint256)", known);
+        var tokenErrors = AbiSignatures(ContractArtifact.CityRewardToken).Where(s => s.Kind == "error").Select(s => s.Signature).ToHashSet();
+        Assert.Contains("SupplyOverflow(uint256,uint256)", tokenErrors);
+        Assert.Contains("NothingToClaim(address,uint256,uint256)", tokenErrors);
+    }
+
     private static HashSet<(string Kind, string Signature)> AbiSignatures(ContractArtifact artifact)
     {
         using var abi = JsonDocument.Parse(artifact.Abi);

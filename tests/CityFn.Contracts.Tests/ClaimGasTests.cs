@@ -14,17 +14,19 @@ public sealed class ClaimGasTests(LocalChainFixture fixture, ReferenceTreeServer
     private static readonly BigInteger Token = RewardTestBed.Token;
 
     /// <summary>
-    /// A first claim writes two fresh storage slots (claimed[account] and the receiver's balance,
-    /// 22.1k gas each); a repeat claim only updates them. See docs/rewards-contracts.md.
+    /// A first claim writes one fresh storage slot (the account's packed balance and claimed amount,
+    /// 22.1k gas); a repeat claim only updates it. Each proof level costs about 750 gas, so a first claim
+    /// at depth 10 under 74.5k leaves room for the 7 more levels of a 100k-leaf tree within the 80k design
+    /// target. See docs/rewards-contracts.md.
     /// </summary>
     [Fact]
-    public async Task A_first_claim_in_a_thousand_leaf_tree_costs_under_95k_gas_and_a_repeat_claim_under_60k()
+    public async Task A_first_claim_in_a_thousand_leaf_tree_costs_under_74_5k_gas_and_a_repeat_claim_under_58k()
     {
         var gas = await MeasureAsync(randomLeaves: 998);
 
         Assert.Equal(10, gas.ProofDepth);
-        Assert.InRange(gas.FirstClaim, 50_000, 95_000);
-        Assert.InRange(gas.RepeatClaim, 30_000, 60_000);
+        Assert.InRange(gas.FirstClaim, 50_000, 74_500);
+        Assert.InRange(gas.RepeatClaim, 30_000, 58_000);
         Assert.InRange(gas.FirstPublish, 50_000, 155_000);
         Assert.InRange(gas.LaterPublish, 30_000, 100_000);
     }
@@ -36,8 +38,8 @@ public sealed class ClaimGasTests(LocalChainFixture fixture, ReferenceTreeServer
         var gas = await MeasureAsync(randomLeaves: 99_998);
 
         Assert.InRange(gas.ProofDepth, 16, 17);
-        Assert.InRange(gas.FirstClaim, 50_000, 100_000);
-        Assert.InRange(gas.RepeatClaim, 30_000, 66_000);
+        Assert.InRange(gas.FirstClaim, 50_000, 80_000);
+        Assert.InRange(gas.RepeatClaim, 30_000, 64_000);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using CityFn.Contracts.CityRewardToken;
 using CityFn.Contracts.RewardDistributor;
 using CityFn.TestSupport;
 using Nethereum.Hex.HexConvertors.Extensions;

@@ -71,6 +71,38 @@ public sealed class BalanceOfFunction : FunctionMessage
     public string Account { get; set; } = "";
 }
 
+[Function("transfer", "bool")]
+public sealed class TransferFunction : FunctionMessage
+{
+    [Parameter("address", "to", 1)]
+    public string To { get; set; } = "";
+
+    [Parameter("uint256", "value", 2)]
+    public BigInteger Value { get; set; }
+}
+
+/// <summary>Cumulative amount the distributor has paid the account (kept next to its balance).</summary>
+[Function("claimedOf", "uint256")]
+public sealed class ClaimedOfFunction : FunctionMessage
+{
+    [Parameter("address", "account", 1)]
+    public string Account { get; set; } = "";
+}
+
+/// <summary>The distributor's call that records a claim and pays it; MINTER_ROLE only.</summary>
+[Function("payClaim", "uint256")]
+public sealed class PayClaimFunction : FunctionMessage
+{
+    [Parameter("address", "account", 1)]
+    public string Account { get; set; } = "";
+
+    [Parameter("address", "receiver", 2)]
+    public string Receiver { get; set; } = "";
+
+    [Parameter("uint256", "cumulativeAmount", 3)]
+    public BigInteger CumulativeAmount { get; set; }
+}
+
 [Function("totalSupply", "uint256")]
 public sealed class TotalSupplyFunction : FunctionMessage;
 
@@ -108,4 +140,28 @@ public sealed class ERC20InvalidReceiverError
 {
     [Parameter("address", "receiver", 1)]
     public string Receiver { get; set; } = "";
+}
+
+[Error("SupplyOverflow")]
+public sealed class SupplyOverflowError
+{
+    [Parameter("uint256", "supply", 1)]
+    public BigInteger Supply { get; set; }
+
+    [Parameter("uint256", "amount", 2)]
+    public BigInteger Amount { get; set; }
+}
+
+/// <summary>Raised by the token's payClaim, so it reaches callers of RewardDistributor.claim and claimFor.</summary>
+[Error("NothingToClaim")]
+public sealed class NothingToClaimError
+{
+    [Parameter("address", "account", 1)]
+    public string Account { get; set; } = "";
+
+    [Parameter("uint256", "cumulativeAmount", 2)]
+    public BigInteger CumulativeAmount { get; set; }
+
+    [Parameter("uint256", "alreadyClaimed", 3)]
+    public BigInteger AlreadyClaimed { get; set; }
 }

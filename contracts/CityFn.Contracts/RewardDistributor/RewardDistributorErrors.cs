@@ -43,19 +43,6 @@ public sealed class UnknownEpochError
 [Error("InvalidProof")]
 public sealed class InvalidProofError;
 
-[Error("NothingToClaim")]
-public sealed class NothingToClaimError
-{
-    [Parameter("address", "account", 1)]
-    public string Account { get; set; } = "";
-
-    [Parameter("uint256", "cumulativeAmount", 2)]
-    public BigInteger CumulativeAmount { get; set; }
-
-    [Parameter("uint256", "alreadyClaimed", 3)]
-    public BigInteger AlreadyClaimed { get; set; }
-}
-
 [Error("SignatureExpired")]
 public sealed class SignatureExpiredError
 {
