@@ -14,11 +14,14 @@ public sealed class EdgeServer : IAsyncDisposable
     /// <summary>Batched, 2 ms delay: the default config.</summary>
     public const string Mlp = "mlp";
 
-    /// <summary>Batched with a 50 ms window, so that concurrent callers certainly share runs.</summary>
+    /// <summary>Batched with a 50 ms window held in full (no idle dispatch), so that concurrent callers certainly share runs.</summary>
     public const string Coalescing = "mlp_coalescing";
 
-    /// <summary>A long window and room for two waiting requests: the third is refused with 429.</summary>
+    /// <summary>A long window held in full and room for two waiting requests: the third is refused with 429.</summary>
     public const string TinyQueue = "mlp_tiny_queue";
+
+    /// <summary>A 10 s window with idle dispatch (the default): a lone request must not wait for it.</summary>
+    public const string LongWindow = "mlp_long_window";
 
     public static readonly TinyMlp Model = new();
 
@@ -46,8 +49,9 @@ public sealed class EdgeServer : IAsyncDisposable
         var models = Path.Combine(folder, "models");
         var onnx = Model.ToOnnx();
         ModelRepository.WriteModel(models, onnx, new ModelConfig(Mlp, MaxBatchSize: 1024, MaxQueueDelayMs: 2));
-        ModelRepository.WriteModel(models, onnx, new ModelConfig(Coalescing, MaxBatchSize: 4096, MaxQueueDelayMs: 50));
-        ModelRepository.WriteModel(models, onnx, new ModelConfig(TinyQueue, MaxBatchSize: 1024, MaxQueueDelayMs: tinyQueueDelayMs, MaxQueueSize: 2));
+        ModelRepository.WriteModel(models, onnx, new ModelConfig(Coalescing, MaxBatchSize: 4096, MaxQueueDelayMs: 50, DispatchWhenIdle: false));
+        ModelRepository.WriteModel(models, onnx, new ModelConfig(TinyQueue, MaxBatchSize: 1024, MaxQueueDelayMs: tinyQueueDelayMs, MaxQueueSize: 2, DispatchWhenIdle: false));
+        ModelRepository.WriteModel(models, onnx, new ModelConfig(LongWindow, MaxBatchSize: 1024, MaxQueueDelayMs: 1000));
         var key = OperatorKey.Generate();
         var keyFile = Path.Combine(folder, "operator.key");
         await File.WriteAllTextAsync(keyFile, key.ToHex());

@@ -11,6 +11,9 @@ namespace CityFn.Edge.Batching;
 /// has waited <c>max_queue_delay_ms</c>, runs the model once on the concatenation along the batch
 /// dimension, and hands each caller exactly its rows. The queue counts every request not yet run,
 /// including those gathered into the forming batch; when <c>max_queue_size</c> wait, new requests get HTTP 429.
+/// With <c>dispatch_when_idle</c> (the default) the batcher stops waiting as soon as the queue is empty and no
+/// request for the model is still being read and parsed (<see cref="BeginArrival"/>): waiting longer could only
+/// add latency, since nothing else can join the batch. Under load, batches still form while the model runs.
 /// </summary>
 public sealed partial class DynamicBatcher : IAsyncDisposable
 {
@@ -22,6 +25,7 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
     private readonly Task _loop;
     private volatile bool _stopping;
     private int _waiting;
+    private int _arriving;
 
     public DynamicBatcher(OnnxModel model, EdgeMetrics metrics, ILogger logger)
     {
@@ -38,6 +42,16 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
 
     /// <summary>Requests queued or gathered into the forming batch, not yet run.</summary>
     public long Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>
+    /// Marks a request for this model as on its way in (its body is being read and parsed), so that a forming
+    /// batch waits for it. Dispose the arrival when the request is queued or has failed.
+    /// </summary>
+    public Arrival BeginArrival()
+    {
+        Interlocked.Increment(ref _arriving);
+        return new Arrival(this);
+    }
 
     public EnqueueOutcome TryEnqueue(InferenceWork work)
     {
@@ -97,6 +111,11 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
                         batch.Add(next);
                         rows += next.Rows;
                         continue;
+                    }
+
+                    if (_model.Config.DispatchWhenIdle && Volatile.Read(ref _arriving) == 0)
+                    {
+                        break;
                     }
 
                     var remaining = deadline - Stopwatch.GetTimestamp();
@@ -202,6 +221,27 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
         for (var w = 0; w < batch.Count; w++)
         {
             batch[w].Completion.TrySetResult(results[w]);
+        }
+    }
+
+    /// <summary>A request on its way into the queue; see <see cref="BeginArrival"/>.</summary>
+    public sealed class Arrival(DynamicBatcher batcher) : IDisposable
+    {
+        private int _done;
+
+        /// <summary>Queues the request; the arrival ends first, so the batcher never waits for a request already queued.</summary>
+        public EnqueueOutcome Enqueue(InferenceWork work)
+        {
+            Dispose();
+            return batcher.TryEnqueue(work);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                Interlocked.Decrement(ref batcher._arriving);
+            }
         }
     }
 

@@ -78,10 +78,11 @@ public static class OpenInferenceEndpoints
             }
 
             var options = services.GetRequiredService<IOptions<EdgeHostOptions>>().Value;
+            using var arrival = services.GetRequiredService<BatchingService>().For(model).BeginArrival();
             var body = await ReadBodyAsync(context, options.MaxRequestBytes);
             var request = InferRequestReader.Read(body, HeaderLength(context.Request));
             var work = InferenceWorkFactory.Create(model, request);
-            var outcome = services.GetRequiredService<BatchingService>().For(model).TryEnqueue(work);
+            var outcome = arrival.Enqueue(work);
             if (outcome != EnqueueOutcome.Queued)
             {
                 throw outcome == EnqueueOutcome.QueueFull

@@ -35,13 +35,27 @@ public sealed class EdgeCommandsTests
     }
 
     [Fact]
-    public async Task Bench_edge_prints_rows_per_second_and_latency_next_to_in_process_without_errors()
+    public async Task Bench_edge_serves_the_committed_traffic_forecast_model_and_prints_rates_next_to_in_process_without_errors()
     {
         var (exitCode, output) = await CliRun.InvokeAsync("bench", "edge", "--seconds", "0.2", "--concurrency", "2", "--batch", "4");
 
         Assert.True(exitCode == 0, output);
+        Assert.Contains("traffic-forecast (traffic-forecast/1/model.onnx)", output, StringComparison.Ordinal);
         Assert.Contains("in-proc", output, StringComparison.Ordinal);
         Assert.Contains("p99 ms", output, StringComparison.Ordinal);
         Assert.Contains("CPUExecutionProvider", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bench_edge_can_serve_the_tiny_MLP_and_names_a_missing_model_with_the_way_out()
+    {
+        var (exitCode, output) = await CliRun.InvokeAsync("bench", "edge", "--seconds", "0.2", "--concurrency", "1", "--batch", "1", "--model", "mlp");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("tiny MLP", output, StringComparison.Ordinal);
+
+        var (missingExit, missingOutput) = await CliRun.InvokeAsync("bench", "edge", "--model", "no-such-model");
+        Assert.NotEqual(0, missingExit);
+        Assert.Contains("No model no-such-model", missingOutput, StringComparison.Ordinal);
+        Assert.Contains("--model mlp", missingOutput, StringComparison.Ordinal);
     }
 }

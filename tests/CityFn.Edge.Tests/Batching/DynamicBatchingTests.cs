@@ -39,6 +39,22 @@ public sealed partial class DynamicBatchingTests(EdgeServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_lone_request_is_not_held_for_the_batching_window_when_nothing_else_is_on_its_way()
+    {
+        using var http = fixture.Server.CreateClient();
+        var features = OipClient.Rows(3, seed: 7);
+
+        // The model's window is 1 s; the request would take at least that long if the batcher held it.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await http.PostAsync(new Uri($"/v2/models/{EdgeServer.LongWindow}/infer", UriKind.Relative), OipClient.BinaryContent(features));
+        var elapsed = clock.Elapsed;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        OipClient.AssertScoresMatchReference(features, (await OipClient.ReadAsync(response)).Scores);
+        Assert.True(elapsed < TimeSpan.FromMilliseconds(900), $"a lone request took {elapsed.TotalMilliseconds:F0} ms: it waited for the 1 s batching window");
+    }
+
+    [Fact]
     public async Task A_full_queue_answers_429_and_the_queued_requests_still_succeed()
     {
         using var http = fixture.Server.CreateClient();

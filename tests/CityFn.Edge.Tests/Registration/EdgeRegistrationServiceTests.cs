@@ -21,9 +21,9 @@ public sealed class EdgeRegistrationServiceTests(AzuriteFixture azurite)
         var host = await WaitForHostAsync(registry, server.Key.Address);
 
         Assert.Equal(server.BaseUri.ToString().TrimEnd('/'), host.Url);
-        Assert.Equal(new[] { EdgeServer.Mlp, EdgeServer.Coalescing, EdgeServer.TinyQueue }.Order(StringComparer.Ordinal), host.Models);
+        Assert.Equal(new[] { EdgeServer.Mlp, EdgeServer.Coalescing, EdgeServer.TinyQueue, EdgeServer.LongWindow }.Order(StringComparer.Ordinal), host.Models);
         Assert.Equal("active", host.Status);
-        Assert.Equal(256 + 256 + 2, host.Capacity);
+        Assert.Equal(256 + 256 + 2 + 256, host.Capacity);
     }
 
     [Fact]

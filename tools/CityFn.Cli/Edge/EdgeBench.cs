@@ -11,23 +11,43 @@ namespace CityFn.Cli.Edge;
 /// <summary>One cell of the benchmark grid.</summary>
 public sealed record EdgeBenchCell(int Concurrency, int Batch, long Requests, double RowsPerSecond, double P50Ms, double P90Ms, double P99Ms, long Failures);
 
+/// <summary>The model a benchmark serves: its ONNX bytes under a name (batching settings come from the bench).</summary>
+public sealed record EdgeBenchModel(string Name, byte[] Onnx, string Description)
+{
+    /// <summary>The name that selects the tiny MLP (8 → 16 → 1) the tests use.</summary>
+    public const string TinyMlpName = "mlp";
+
+    public static EdgeBenchModel TinyMlp() => new(TinyMlpName, new TinyMlp().ToOnnx(), "tiny MLP float32 [N,8] -> [N,1]");
+
+    /// <summary>A model from a repository folder (<c>&lt;name&gt;/&lt;version&gt;/model.onnx</c>), e.g. the committed models/.</summary>
+    public static EdgeBenchModel FromRepository(string repository, string name)
+    {
+        var folder = Path.Combine(repository, name);
+        var file = Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, ModelConfig.ModelFileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal).LastOrDefault()
+            : null;
+        return file is null
+            ? throw new FileNotFoundException($"No model {name} in {Path.GetFullPath(repository)} (looked for {name}/<version>/{ModelConfig.ModelFileName}); use --model {TinyMlpName} for the tiny MLP or --models DIR.")
+            : new EdgeBenchModel(name, File.ReadAllBytes(file), $"{name} ({Path.GetRelativePath(repository, file)})");
+    }
+}
+
 /// <summary>
 /// The edge host benchmark, in the manner of perf_analyzer: the host runs in this process on a loopback
-/// port with the tiny MLP; for each (concurrency, batch) cell, <c>concurrency</c> callers each keep one
-/// binary-tensor request of <c>batch</c> rows in flight for a fixed time; latency is measured per request
-/// at the caller. The in-process baseline runs the same <see cref="OnnxModel"/> (same ONNX Runtime build
-/// and session options) from one caller.
+/// port serving one model (the committed traffic-forecast by default, or the tiny MLP); for each
+/// (concurrency, batch) cell, <c>concurrency</c> callers each keep one binary-tensor request of <c>batch</c>
+/// rows in flight for a fixed time; latency is measured per request at the caller. The in-process baseline
+/// runs the same <see cref="OnnxModel"/> (same ONNX Runtime build and session options) from one caller.
+/// Inputs are random float32 rows in [-2, 2): the models' cost does not depend on the values much.
 /// </summary>
-public sealed class EdgeBench(TimeSpan cellDuration, double maxQueueDelayMs, int maxBatchSize)
+public sealed class EdgeBench(EdgeBenchModel benchModel, TimeSpan cellDuration, double maxQueueDelayMs, int maxBatchSize)
 {
-    public const string ModelName = "mlp";
-
     private static readonly TimeSpan Warmup = TimeSpan.FromMilliseconds(300);
 
     public static double InProcessRowsPerSecond(OnnxModel model, int batch, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var input = Features(batch);
+        var input = Features(batch, model.Inputs[0].ElementsPerRow);
         long[][] shapes = [[batch, model.Inputs[0].ElementsPerRow]];
         var sink = 0f;
         void RunOnce() => model.Run(shapes, (_, destination) => input.CopyTo(destination), (_, _, data) => sink += data[0]);
@@ -59,13 +79,20 @@ public sealed class EdgeBench(TimeSpan cellDuration, double maxQueueDelayMs, int
         var folder = Directory.CreateTempSubdirectory("cityfn-edge-bench-").FullName;
         try
         {
-            var mlp = new TinyMlp();
-            var config = new ModelConfig(ModelName, MaxBatchSize: maxBatchSize, MaxQueueDelayMs: maxQueueDelayMs, MaxQueueSize: 4096);
-            ModelRepository.WriteModel(Path.Combine(folder, "models"), mlp.ToOnnx(), config);
+            var name = benchModel.Name;
+            var config = new ModelConfig(name, MaxBatchSize: maxBatchSize, MaxQueueDelayMs: maxQueueDelayMs, MaxQueueSize: 4096);
+            ModelRepository.WriteModel(Path.Combine(folder, "models"), benchModel.Onnx, config);
 
             var inProcess = new Dictionary<int, double>();
-            using (var model = OnnxModel.Load(mlp.ToOnnx(), config, ModelName, ExecutionDevice.Auto))
+            TensorSpec input, output;
+            using (var model = OnnxModel.Load(benchModel.Onnx, config, name, ExecutionDevice.Auto))
             {
+                if (model.Inputs.Count != 1 || model.Inputs[0].DataType != TensorDataType.Fp32)
+                {
+                    throw new InvalidDataException($"The benchmark feeds one FP32 input; {name} has {string.Join(", ", model.Inputs.Select(i => $"{i.Name} {i.DataType}"))}.");
+                }
+
+                (input, output) = (model.Inputs[0], model.Outputs[0]);
                 foreach (var batch in batches)
                 {
                     progress.Report($"in-process ONNX Runtime, batch {batch}");
@@ -84,14 +111,15 @@ public sealed class EdgeBench(TimeSpan cellDuration, double maxQueueDelayMs, int
             await using (app)
             {
                 await app.StartAsync(cancellationToken);
-                var provider = ((ModelRepository)app.Services.GetService(typeof(ModelRepository))!).Find(ModelName, null)!.ExecutionProvider;
+                var provider = ((ModelRepository)app.Services.GetService(typeof(ModelRepository))!).Find(name, null)!.ExecutionProvider;
                 var cells = new List<EdgeBenchCell>();
                 foreach (var concurrency in concurrencies)
                 {
                     foreach (var batch in batches)
                     {
                         progress.Report($"HTTP, concurrency {concurrency}, batch {batch}");
-                        cells.Add(await RunCellAsync(new Uri($"http://127.0.0.1:{port}/v2/models/{ModelName}/infer"), concurrency, batch, cancellationToken));
+                        var request = BinaryRequest(input, output, batch);
+                        cells.Add(await RunCellAsync(new Uri($"http://127.0.0.1:{port}/v2/models/{name}/infer"), request, concurrency, batch, cancellationToken));
                     }
                 }
 
@@ -105,9 +133,9 @@ public sealed class EdgeBench(TimeSpan cellDuration, double maxQueueDelayMs, int
         }
     }
 
-    private async Task<EdgeBenchCell> RunCellAsync(Uri uri, int concurrency, int batch, CancellationToken cancellationToken)
+    private async Task<EdgeBenchCell> RunCellAsync(Uri uri, (byte[] Body, string HeaderLength) request, int concurrency, int batch, CancellationToken cancellationToken)
     {
-        var (body, headerLength) = BinaryRequest(batch);
+        var (body, headerLength) = request;
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler);
         var latencies = new List<double>[concurrency];
@@ -153,20 +181,22 @@ public sealed class EdgeBench(TimeSpan cellDuration, double maxQueueDelayMs, int
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static (byte[] Body, string HeaderLength) BinaryRequest(int batch)
+    private static (byte[] Body, string HeaderLength) BinaryRequest(TensorSpec input, TensorSpec output, int batch)
     {
-        var features = Features(batch);
+        var features = Features(batch, input.ElementsPerRow);
+        var shape = string.Join(',', input.Shape.Skip(1).Prepend(batch).Select(d => Math.Max(d, 1).ToString(CultureInfo.InvariantCulture)));
         var header = Encoding.UTF8.GetBytes(
-            $"{{\"inputs\":[{{\"name\":\"{TinyMlp.InputName}\",\"shape\":[{batch},8],\"datatype\":\"FP32\",\"parameters\":{{\"binary_data_size\":{features.Length}}}}}],"
-            + $"\"outputs\":[{{\"name\":\"{TinyMlp.OutputName}\",\"parameters\":{{\"binary_data\":true}}}}]}}");
+            $"{{\"inputs\":[{{\"name\":\"{input.Name}\",\"shape\":[{shape}],\"datatype\":\"FP32\",\"parameters\":{{\"binary_data_size\":{features.Length}}}}}],"
+            + $"\"outputs\":[{{\"name\":\"{output.Name}\",\"parameters\":{{\"binary_data\":true}}}}]}}");
         return ([.. header, .. features], header.Length.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static byte[] Features(int rows)
+    private static byte[] Features(int rows, long elementsPerRow)
     {
         var random = new Random(rows);
-        var bytes = new byte[rows * 8 * sizeof(float)];
-        for (var i = 0; i < rows * 8; i++)
+        var count = checked((int)(rows * elementsPerRow));
+        var bytes = new byte[count * sizeof(float)];
+        for (var i = 0; i < count; i++)
         {
             BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), (float)((random.NextDouble() * 4) - 2));
         }

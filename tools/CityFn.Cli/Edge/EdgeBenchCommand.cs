@@ -14,19 +14,29 @@ public static class EdgeBenchCommand
         var batch = new Option<int[]>("--batch") { Description = "Rows per request.", DefaultValueFactory = _ => [1, 64, 256], AllowMultipleArgumentsPerToken = true };
         var delay = new Option<double>("--max-queue-delay-ms") { Description = "The model's batching window.", DefaultValueFactory = _ => 2 };
         var maxBatch = new Option<int>("--max-batch") { Description = "The model's max batch in rows.", DefaultValueFactory = _ => 4096 };
+        var model = new Option<string>("--model")
+        {
+            Description = $"The model to serve: a name in --models (default traffic-forecast, the committed model) or '{EdgeBenchModel.TinyMlpName}' for the tiny MLP the tests use.",
+            DefaultValueFactory = _ => "traffic-forecast",
+        };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "The model repository folder (default: the repository's models/)." };
         var command = new Command("edge", "Benchmark the edge host (perf_analyzer style): concurrency x batch -> rows/s, p50/p90/p99, against in-process ONNX Runtime on the same model.")
         {
-            seconds, concurrency, batch, delay, maxBatch,
+            seconds, concurrency, batch, delay, maxBatch, model, models,
         };
 
         CliAction.Set(command, console, async (parseResult, cancellationToken) =>
         {
-            var bench = new EdgeBench(TimeSpan.FromSeconds(parseResult.GetValue(seconds)), parseResult.GetValue(delay), parseResult.GetValue(maxBatch));
+            var name = parseResult.GetValue(model)!;
+            var benchModel = name == EdgeBenchModel.TinyMlpName
+                ? EdgeBenchModel.TinyMlp()
+                : EdgeBenchModel.FromRepository(parseResult.GetValue(models)?.FullName ?? Path.Combine(LocalDev.RepositoryRoot.Find(), "models"), name);
+            var bench = new EdgeBench(benchModel, TimeSpan.FromSeconds(parseResult.GetValue(seconds)), parseResult.GetValue(delay), parseResult.GetValue(maxBatch));
             var batches = parseResult.GetValue(batch)!;
             var progress = new Progress<string>(message => console.MarkupLineInterpolated($"[grey]{message}[/]"));
             var (cells, provider, inProcess) = await bench.RunAsync(parseResult.GetValue(concurrency)!, batches, progress, cancellationToken);
 
-            console.MarkupLineInterpolated($"Model: tiny MLP float32 [[N,8]] -> [[N,1]]; execution provider [bold]{provider}[/]; {Environment.ProcessorCount} cores; max queue delay {parseResult.GetValue(delay)} ms, max batch {parseResult.GetValue(maxBatch)} rows; binary tensors on loopback; load generator in the same process.");
+            console.MarkupLineInterpolated($"Model: {benchModel.Description}; execution provider [bold]{provider}[/]; {Environment.ProcessorCount} cores; max queue delay {parseResult.GetValue(delay)} ms, max batch {parseResult.GetValue(maxBatch)} rows; binary tensors on loopback; load generator in the same process.");
             if (provider != CityFn.Edge.Models.OnnxModel.CudaProvider)
             {
                 console.MarkupLine("[yellow]No CUDA here: CPU only.[/]");
