@@ -34,25 +34,23 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClien
 
         if (scores.Any(s => s.Model.Output == ScoreOutputKind.Forecast))
         {
-            var rows = forecasts.Select(f => new ForecastRow
-            {
-                Job = job.JobId, Model = f.Model.Name, Segment = f.r.Row.Entity, Devices = f.r.Row.Devices,
-                BasedOn = f.r.Row.BasedOn.UtcDateTime, For = f.r.Row.For.UtcDateTime, Congestion = f.r.Score,
-                Alert = f.r.Score >= options.CongestionAlertThreshold, Host = f.r.Host, Verified = f.r.Verified,
-            }).ToList();
+            var rows = forecasts.Select(f => ToForecastRow(job, f.Model, f.r)).ToList();
             await UploadParquetAsync(container.GetBlobClient(ScoringStorage.ForecastsBlobName(job.JobId, hour)), rows, cancellationToken);
             var table = await TableAsync(ScoringStorage.SegmentForecastsTable, cancellationToken);
             await UpsertNewerAsync(table, rows.Select(row => new TableEntity(ScoringStorage.SegmentPartition, ScoringStorage.Key(row.Segment))
                 {
                     ["Segment"] = row.Segment, ["BasedOn"] = new DateTimeOffset(row.BasedOn, TimeSpan.Zero), ["For"] = new DateTimeOffset(row.For, TimeSpan.Zero),
-                    ["Congestion"] = row.Congestion, ["Alert"] = row.Alert, ["Devices"] = row.Devices, ["JobId"] = job.JobId,
+                    ["SpeedKmh"] = row.SpeedKmh, ["LatestSpeedKmh"] = row.LatestSpeedKmh, ["FreeFlowSpeedKmh"] = row.FreeFlowSpeedKmh,
+                    ["Congestion"] = row.Congestion, ["Level"] = row.Level, ["Alert"] = row.Alert, ["Devices"] = row.Devices, ["JobId"] = job.JobId,
                     ["Model"] = row.Model, ["Host"] = row.Host, ["Verified"] = row.Verified,
                 }), "For", cancellationToken);
             foreach (var row in rows)
             {
                 if (row.Alert)
                 {
-                    alerts.Add(Alert(ScoringAlert.Congestion, row.Segment, new DateTimeOffset(row.For, TimeSpan.Zero), row.Congestion, options.CongestionAlertThreshold, job, row.Model, row.Host));
+                    // Score = forecast speed, threshold = the speed below which the segment counts as congested.
+                    alerts.Add(Alert(ScoringAlert.Congestion, row.Segment, new DateTimeOffset(row.For, TimeSpan.Zero), row.SpeedKmh,
+                        options.CongestionSpeedRatio * row.FreeFlowSpeedKmh!.Value, job, row.Model, row.Host));
                 }
             }
         }
@@ -88,9 +86,11 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClien
     public async Task<SegmentForecast?> FindForecastAsync(string segment, CancellationToken cancellationToken = default)
     {
         var entity = await FindAsync(ScoringStorage.SegmentForecastsTable, ScoringStorage.SegmentPartition, segment, cancellationToken);
-        return entity is null ? null : new SegmentForecast(
+        // A row without a speed was written by the stand-in before the trained model: no forecast.
+        return entity?.GetDouble("SpeedKmh") is null ? null : new SegmentForecast(
             entity.GetString("Segment") ?? segment, entity.GetDateTimeOffset("BasedOn") ?? default, entity.GetDateTimeOffset("For") ?? default,
-            entity.GetDouble("Congestion") ?? 0, entity.GetBoolean("Alert") ?? false, entity.GetInt32("Devices") ?? 0,
+            entity.GetDouble("SpeedKmh")!.Value, entity.GetDouble("LatestSpeedKmh"), entity.GetDouble("FreeFlowSpeedKmh"),
+            entity.GetDouble("Congestion"), entity.GetString("Level"), entity.GetBoolean("Alert") ?? false, entity.GetInt32("Devices") ?? 0,
             entity.GetString("JobId") ?? "", entity.GetString("Model") ?? "", entity.GetString("Host") ?? "", entity.GetBoolean("Verified") ?? false);
     }
 
@@ -114,6 +114,25 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClien
         {
             return null;
         }
+    }
+
+    /// <summary>The scored speed as a forecast row; congestion only where the free-flow speed is known.</summary>
+    private ForecastRow ToForecastRow(ScoreJob job, IScoringModel model, ScoredRow scored)
+    {
+        var row = new ForecastRow
+        {
+            Job = job.JobId, Model = model.Name, Segment = scored.Row.Entity, Devices = scored.Row.Devices,
+            BasedOn = scored.Row.BasedOn.UtcDateTime, For = scored.Row.For.UtcDateTime, SpeedKmh = scored.Score,
+            LatestSpeedKmh = scored.Row.LatestSpeedKmh, FreeFlowSpeedKmh = scored.Row.FreeFlowSpeedKmh, Host = scored.Host, Verified = scored.Verified,
+        };
+        if (scored.Row.FreeFlowSpeedKmh is { } freeFlow && double.IsFinite(scored.Score))
+        {
+            row.Congestion = CongestionLevels.Congestion(scored.Score, freeFlow);
+            row.Level = CongestionLevels.Level(scored.Score, freeFlow, options.CongestionSpeedRatio);
+            row.Alert = row.Level == CongestionLevels.Congested;
+        }
+
+        return row;
     }
 
     private static ScoringAlert Alert(string type, string entity, DateTimeOffset time, double score, double threshold, ScoreJob job, string model, string host) =>
