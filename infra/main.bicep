@@ -118,6 +118,7 @@ module storage 'modules/storage.bicep' = {
       'ScoringJobs'
       'EdgeHostChecks'
       'EdgeHostQuarantine'
+      'alerts'
     ]
     privateNetworking: vnetEnabled
   }

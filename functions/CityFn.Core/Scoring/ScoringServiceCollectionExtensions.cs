@@ -1,6 +1,7 @@
 using CityFn.Core.EdgeHosts;
 using CityFn.Core.Ingest;
 using CityFn.Core.Rewards;
+using CityFn.Core.Scoring.Alerts;
 using CityFn.Core.Scoring.Features;
 using CityFn.Core.Scoring.Hosts;
 using CityFn.Core.Scoring.Outputs;
@@ -47,6 +48,7 @@ public static class ScoringServiceCollectionExtensions
         services.AddSingleton<InferenceDispatcher>();
         services.AddSingleton<CpuReference>();
         services.AddSingleton<VerificationSampler>();
+        services.AddSingleton<AlertLog>();
         services.AddSingleton<ScoreOutputWriter>();
         services.AddSingleton<VerificationLog>();
         services.AddSingleton<ScoringJobStore>();

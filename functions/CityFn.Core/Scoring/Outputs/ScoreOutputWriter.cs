@@ -1,9 +1,8 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using CityFn.Core.Ingest;
+using CityFn.Core.Scoring.Alerts;
 using CityFn.Core.Scoring.Features;
 using Parquet.Serialization;
 
@@ -17,9 +16,10 @@ public sealed record ModelScores(IScoringModel Model, IReadOnlyList<ScoredRow> R
 
 /// <summary>
 /// Writes a job's scores: Parquet named by the job (a redelivery overwrites), the latest forecast per
-/// segment and quality per device in Table storage (only when newer than what is there), and alerts.
+/// segment and quality per device in Table storage (only when newer than what is there), and alerts
+/// through the <see cref="AlertLog"/> (sent once per alert id).
 /// </summary>
-public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, ScoringOptions options)
+public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClient tables, AlertLog alertLog, ScoringOptions options)
 {
     public async Task<int> WriteAsync(ScoreJob job, IReadOnlyList<ModelScores> scores, CancellationToken cancellationToken = default)
     {
@@ -81,16 +81,7 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
             }
         }
 
-        if (alerts.Count > 0)
-        {
-            var queue = queues.GetQueueClient(ScoringStorage.AlertsQueue);
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            foreach (var alert in alerts)
-            {
-                await queue.SendMessageAsync(Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(alert, ScoringJsonContext.Default.ScoringAlert)), cancellationToken);
-            }
-        }
-
+        await alertLog.RecordAsync(alerts, cancellationToken);
         return alerts.Count;
     }
 
@@ -126,7 +117,7 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
     }
 
     private static ScoringAlert Alert(string type, string entity, DateTimeOffset time, double score, double threshold, ScoreJob job, string model, string host) =>
-        new($"{job.JobId}|{model}|{entity}|{time.UtcDateTime:yyyyMMddHHmm}", type, entity, time, score, threshold, job.JobId, model, host);
+        new($"{job.JobId}|{type}|{entity}", type, entity, time, score, threshold, job.JobId, model, host);
 
     private static async Task UploadParquetAsync<T>(BlobClient blob, IReadOnlyList<T> rows, CancellationToken cancellationToken)
         where T : new()

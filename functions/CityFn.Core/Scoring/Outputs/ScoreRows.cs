@@ -33,8 +33,8 @@ public sealed class QualityRow
 }
 
 /// <summary>
-/// A typed message on queue "alerts" (JSON, base64). <see cref="AlertId"/> is derived from the job, model,
-/// entity and time, so a redelivered job sends the same id again and consumers drop the repeat.
+/// A typed message on queue "alerts" (JSON, base64), and a row of the alert log. <see cref="AlertId"/> is
+/// job|type|entity, so a redelivered or re-run job raises the same id and the log does not send it again.
 /// </summary>
 public sealed record ScoringAlert(
     string AlertId,
