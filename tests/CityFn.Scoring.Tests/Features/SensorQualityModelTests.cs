@@ -78,6 +78,41 @@ public sealed class SensorQualityModelTests(AzuriteFixture azurite, ITestOutputH
         Assert.All(devices.Skip(1), d => Assert.True(byDevice[d].Score < 0.2, $"healthy sensor {d} fault probability {byDevice[d].Score}"));
     }
 
+    [Fact]
+    public async Task A_device_that_started_sending_inside_the_window_gets_no_score_yet_instead_of_a_dropout_fault()
+    {
+        var seed = Random.Shared.Next();
+        var (veteran, newcomer) = (ScoringTestBed.Device(seed, 0), ScoringTestBed.Device(seed, 1));
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        var aggregates = tables.GetTableClient(IngestStorage.AggregatesTable);
+        await aggregates.CreateIfNotExistsAsync();
+        var jobStart = Start.AddMinutes(SensorQualityFeatures.HistoryMinutes - JobMinutes);
+        var readings = new List<ReadingRow>();
+        for (var minute = 0; minute < SensorQualityFeatures.HistoryMinutes; minute++)
+        {
+            var at = Start.AddMinutes(minute);
+            if (at < jobStart)
+            {
+                await aggregates.UpsertEntityAsync(Aggregate(veteran, at, 20, 32, 40));
+                continue;
+            }
+
+            readings.Add(Reading(veteran, 0, at.AddSeconds(20), 20 + (minute % 3), 32 + (minute % 4), 40 + (minute % 5)));
+            // The newcomer's first reading ever is 10 minutes into the 30-minute window.
+            if (at >= jobStart.AddMinutes(10))
+            {
+                readings.Add(Reading(newcomer, 1, at.AddSeconds(25), 20 + (minute % 3), 32 + (minute % 4), 40 + (minute % 5)));
+            }
+        }
+
+        var model = new SensorQualityModel(new TableDetectorHistory(tables));
+        var job = new ScoreJob("j:air", "j", "air", "none", 2, readings.Count, jobStart, jobStart.AddMinutes(JobMinutes));
+
+        var matrix = await model.FeaturizeAsync(job, readings);
+
+        Assert.Equal([veteran], matrix.Rows.Select(r => r.Entity));
+    }
+
     private static TableEntity Aggregate(string device, DateTimeOffset minute, double pm25, double pm10, double no2) =>
         new(device, $"{minute.UtcDateTime:yyyyMMddHHmm}|earlier")
         {

@@ -13,6 +13,10 @@ namespace CityFn.Core.Scoring.Features;
 /// files); the job's own minutes from its readings (the minute mean, as ingest stores it). Neighbours are the
 /// up to <see cref="MaxNeighbours"/> nearest devices of the same kind in the same job within
 /// <see cref="NeighbourRadiusMetres"/>: devices of other capture files do not count as neighbours.
+/// A device is judged only on a full window: its first reading in the 90 minutes must be at or before the
+/// window's first minute. A device that has not been sending that long (a new device, or the first half hour
+/// after a deployment starts) has a window that looks like a dropout to the model, which was trained on full
+/// windows; it gets no score yet rather than a false fault (rewards then use Rewards__UnscoredQuality).
 /// </remarks>
 public sealed class SensorQualityModel(IDetectorHistory history) : IScoringModel
 {
@@ -73,7 +77,8 @@ public sealed class SensorQualityModel(IDetectorHistory history) : IScoringModel
                 .Take(MaxNeighbours)
                 .Select(other => (ReadOnlyMemory<double>)other.Values)
                 .ToList();
-            if (!SensorQualityFeatures.TryCompute(kind, own, neighbours, row))
+            if (!HasFullWindow(own, SensorQualityFeatures.TypicalVariation(kind).Count)
+                || !SensorQualityFeatures.TryCompute(kind, own, neighbours, row))
             {
                 continue;
             }
@@ -84,6 +89,21 @@ public sealed class SensorQualityModel(IDetectorHistory history) : IScoringModel
         }
 
         return new FeatureMatrix(rows, [.. values], Columns);
+    }
+
+    /// <summary>Whether the device reported at or before the scored window's first minute (see the remarks).</summary>
+    private static bool HasFullWindow(double[] values, int channels)
+    {
+        const int windowStart = SensorQualityFeatures.HistoryMinutes - SensorQualityFeatures.WindowMinutes;
+        for (var i = 0; i < (windowStart + 1) * channels; i++)
+        {
+            if (!double.IsNaN(values[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Row-major [minute, channel] minute means over the 90 minutes, NaN where a minute has no value.</summary>
