@@ -41,6 +41,7 @@ public sealed partial class IngestStage(
         var source = blobs.GetBlobContainerClient(containerName).GetBlobClient(blobName);
         var sourceId = CaptureBlobName.SourceId(blobName);
         var run = Guid.NewGuid().ToString("N");
+        await using var lease = await IngestLease.AcquireAsync(source, cancellationToken);
         var directory = await registry.LoadDirectoryAsync(cancellationToken);
         var totals = new IngestFileTotals(new EpochClock(options.EpochLength), new EpochClock(rewards.Value.EpochLength));
         var sequences = await TableAsync(IngestStorage.SequencesTable, cancellationToken);

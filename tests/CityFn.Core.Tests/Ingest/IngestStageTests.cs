@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest;
@@ -189,6 +190,21 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         // The claims of the messages the file no longer holds are gone: another file may now bring seq 0.
         var later = await UploadAsync(Version(changed, 0), second: 22);
         Assert.Equal(1, (await stage.IngestBlobAsync(IngestStorage.CaptureContainer, later)).Accepted);
+    }
+
+    [Fact]
+    public async Task A_blob_another_run_is_ingesting_is_refused_with_a_clear_error_and_can_be_ingested_afterwards()
+    {
+        var blobName = await UploadAsync([TestMessages.SignedEvent(_traffic, TestMessages.Message(_traffic, sequence: 700), 1)], second: 30);
+        var lease = _blobs.GetBlobContainerClient(IngestStorage.CaptureContainer).GetBlobClient(blobName).GetBlobLeaseClient();
+        await lease.AcquireAsync(TimeSpan.FromSeconds(60));
+
+        var busy = await Assert.ThrowsAsync<IngestBusyException>(() => Stage().IngestBlobAsync(IngestStorage.CaptureContainer, blobName));
+        await lease.ReleaseAsync();
+        var afterwards = await Stage().IngestBlobAsync(IngestStorage.CaptureContainer, blobName);
+
+        Assert.Contains(blobName, busy.Message, StringComparison.Ordinal);
+        Assert.Equal(1, afterwards.Accepted);
     }
 
     [Fact]
