@@ -44,9 +44,13 @@ internal sealed class StaleRowSweep(TableServiceClient tables, string blobName, 
             var epochs = Epochs(coverage.EpochLo, coverage.EpochHi).Where(e => !totals.Epochs.ContainsKey((e, device)));
             await TableWrites.DeleteAllAsync(contributions, epochs.Select(e => (IngestStage.ContributionPartition(e), $"{device}|{sourceId}")), cancellationToken);
 
-            var ledgerEpochs = Epochs(coverage.LedgerLo, coverage.LedgerHi).Where(e => !totals.LedgerSamples.ContainsKey((e, device)));
-            var ledgerRow = $"{LedgerKeys.Samples}|{LedgerKeys.Address(device, "device")}|{LedgerKeys.SourceKey(blobName)}";
-            await TableWrites.DeleteAllAsync(ledger, ledgerEpochs.Select(e => (LedgerKeys.Partition(e), ledgerRow)), cancellationToken);
+            if (coverage.LedgerLo <= coverage.LedgerHi)
+            {
+                // Only devices with accepted readings have ledger rows (and so an address the ledger key accepts).
+                var ledgerEpochs = Epochs(coverage.LedgerLo, coverage.LedgerHi).Where(e => !totals.LedgerSamples.ContainsKey((e, device)));
+                var ledgerRow = $"{LedgerKeys.Samples}|{LedgerKeys.Address(device, "device")}|{LedgerKeys.SourceKey(blobName)}";
+                await TableWrites.DeleteAllAsync(ledger, ledgerEpochs.Select(e => (LedgerKeys.Partition(e), ledgerRow)), cancellationToken);
+            }
         }
     }
 
