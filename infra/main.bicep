@@ -108,7 +108,7 @@ module storage 'modules/storage.bicep' = {
       'edgehosts'
       'IngestSequences'
       'IngestMinuteAggregates'
-      'IngestRejects'
+      'IngestFiles'
       'IngestContributions'
       'devicestats'
       'ledger'

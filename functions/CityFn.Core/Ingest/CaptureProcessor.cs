@@ -25,6 +25,9 @@ public sealed class CaptureBatch(string source)
     /// <summary>Events decoded in this batch.</summary>
     public int Events { get; set; }
 
+    /// <summary>Body bytes of the events decoded in this batch (accepted and rejected alike: both keep their body).</summary>
+    public long BodyBytes { get; set; }
+
     /// <summary>Events that damaged blocks in this batch declared and that could not be read.</summary>
     public long LostEvents { get; set; }
 
@@ -54,7 +57,7 @@ public sealed class CaptureBatch(string source)
 
 /// <summary>
 /// Decode + signature + validation + duplicate check within a batch for one capture file, streamed in
-/// batches of at most <c>batchMessages</c> events (or <see cref="MaxBatchReadings"/> accepted readings) and without storage: the part the ingest benchmark
+/// batches of at most <c>batchMessages</c> events, <see cref="MaxBatchReadings"/> accepted readings or <see cref="MaxBatchBodyBytes"/> of bodies and without storage: the part the ingest benchmark
 /// measures. Memory holds one Avro block and one batch. Duplicates across batches and files need stored
 /// state and are settled by <see cref="IngestStage"/> for each batch.
 /// </summary>
@@ -65,6 +68,13 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
     /// cannot make a batch, and the Parquet row group written from it, many times larger than usual.
     /// </summary>
     public const int MaxBatchReadings = 100_000;
+
+    /// <summary>
+    /// A batch also ends once its events' bodies reach this many bytes. Accepted and rejected messages both keep
+    /// their body until the batch is written (a duplicate found against the stored claims is dead-lettered with
+    /// it), and an event body may be up to 1 MB, so a count alone would not bound a batch's memory.
+    /// </summary>
+    public const int MaxBatchBodyBytes = 8 * 1024 * 1024;
 
     private readonly MessageValidator _validator = new(devices, options);
 
@@ -79,8 +89,9 @@ public sealed class CaptureProcessor(IDeviceDirectory devices, IngestOptions opt
         {
             TakeDamage(batch, damage);
             batch.Events++;
+            batch.BodyBytes += captureEvent.Body?.Length ?? 0;
             Process(batch, seen, captureEvent);
-            if (batch.Events >= batchMessages || batch.AcceptedReadings >= MaxBatchReadings)
+            if (batch.Events >= batchMessages || batch.AcceptedReadings >= MaxBatchReadings || batch.BodyBytes >= MaxBatchBodyBytes)
             {
                 yield return batch;
                 batch = new CaptureBatch(source);

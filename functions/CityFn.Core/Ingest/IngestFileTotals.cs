@@ -4,9 +4,11 @@ namespace CityFn.Core.Ingest;
 
 /// <summary>
 /// What the ingest stage sums over all batches of one capture file before writing the per-file rows
-/// (minute partials, rejects, contributions, device stats, scoring jobs). Its size grows with the devices,
-/// minutes and epochs the file touches, never with the number of messages, so a 500 MB file of a few
-/// thousand devices stays at a few MB.
+/// (device stats, contributions, ledger samples, scoring jobs). Its size grows with the devices and epochs
+/// the file touches, never with its messages or minutes (minute partials are written batch by batch by
+/// <see cref="MinuteAggregateWriter"/>). Epochs per file are few: validation keeps a message within
+/// Ingest:MaxBehind (6 h) before and MaxAhead after its event's enqueued time, and a capture file covers a
+/// capture window of minutes, so about 8 hourly epochs at most; ~300 bytes per device and epoch.
 /// </summary>
 internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock ledgerEpochs)
 {
@@ -21,8 +23,6 @@ internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock
     public List<string> Damage { get; } = [];
 
     public Dictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);
-
-    public MinuteAggregator Aggregates { get; } = new();
 
     /// <summary>Per device: accepted messages and readings, and rejects per reason.</summary>
     public Dictionary<string, DeviceCounts> Devices { get; } = new(StringComparer.Ordinal);
@@ -49,7 +49,6 @@ internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock
             var message = accepted.Message;
             AcceptedMessages++;
             AcceptedReadings += message.SampleCount;
-            Aggregates.Add(message);
             var device = Device(message.Device);
             device.AcceptedMessages++;
             device.AcceptedReadings += message.SampleCount;

@@ -40,9 +40,13 @@ public sealed partial class IngestStage(
         ArgumentException.ThrowIfNullOrWhiteSpace(blobName);
         var source = blobs.GetBlobContainerClient(containerName).GetBlobClient(blobName);
         var sourceId = CaptureBlobName.SourceId(blobName);
+        var run = Guid.NewGuid().ToString("N");
+        await using var lease = await IngestLease.AcquireAsync(source, cancellationToken);
         var directory = await registry.LoadDirectoryAsync(cancellationToken);
         var totals = new IngestFileTotals(new EpochClock(options.EpochLength), new EpochClock(rewards.Value.EpochLength));
         var sequences = await TableAsync(IngestStorage.SequencesTable, cancellationToken);
+        var manifest = await IngestFileManifest.LoadAsync(await TableAsync(IngestStorage.FilesTable, cancellationToken), sourceId, cancellationToken);
+        var aggregates = new MinuteAggregateWriter(await TableAsync(IngestStorage.AggregatesTable, cancellationToken), sourceId, run);
         var readings = new ReadingsOutput(this, blobName, sourceId);
         var deadLetters = new DeadLetterOutput(this, sourceId);
         try
@@ -51,11 +55,29 @@ public sealed partial class IngestStage(
             var processor = new CaptureProcessor(directory, options);
             await foreach (var batch in processor.ProcessAsync(stream, blobName, options.BatchMessages, cancellationToken))
             {
-                await SettleSequencesAsync(sequences, batch, blobName, cancellationToken);
+                // The manifest covers a batch's claims and minutes before they are written, so a run that dies
+                // half way leaves nothing a later run cannot find and sweep.
+                foreach (var accepted in batch.Accepted)
+                {
+                    var (first, last) = MinuteAggregateWriter.Minutes(accepted.Message);
+                    manifest.CoverSequence(accepted.Message.Device, accepted.Message.Sequence);
+                    manifest.CoverMinutes(accepted.Message.Device, first, last);
+                }
+
+                await manifest.SaveAsync(cancellationToken);
+                await SettleSequencesAsync(sequences, batch, blobName, run, cancellationToken);
                 await readings.WriteAsync(batch, cancellationToken);
                 await deadLetters.WriteAsync(batch, cancellationToken);
                 totals.Add(batch);
+                foreach (var accepted in batch.Accepted)
+                {
+                    aggregates.Add(accepted.Message);
+                }
+
+                await aggregates.FlushAsync(all: false, TableParallelism, cancellationToken);
             }
+
+            await aggregates.FlushAsync(all: true, TableParallelism, cancellationToken);
         }
         catch (CaptureFormatException exception)
         {
@@ -66,14 +88,40 @@ public sealed partial class IngestStage(
             return new IngestSummary(1, 1, 0, 0, 0, new Dictionary<string, long>(), 0, [$"{blobName}: {exception.Message}"]);
         }
 
+        foreach (var device in totals.Devices.Keys)
+        {
+            manifest.CoverDevice(device);
+        }
+
+        foreach (var (epoch, device) in totals.Epochs.Keys)
+        {
+            manifest.CoverEpoch(device, epoch);
+        }
+
+        foreach (var (epoch, device) in totals.LedgerSamples.Keys)
+        {
+            manifest.CoverLedgerEpoch(device, epoch);
+        }
+
+        await manifest.SaveAsync(cancellationToken);
         var readingsBlob = await readings.CompleteAsync(cancellationToken);
         await deadLetters.CompleteAsync(cancellationToken);
-        await WriteAggregatesAsync(totals, sourceId, cancellationToken);
-        await WriteRejectCountsAsync(totals, sourceId, cancellationToken);
         await WriteDeviceStatsAsync(totals, sourceId, cancellationToken);
         await WriteContributionsAsync(totals, sourceId, cancellationToken);
         await ledger.RecordSamplesAsync(
             totals.LedgerSamples.Select(s => new SampleRecord(s.Key.Epoch, s.Key.Device, blobName, s.Value)), cancellationToken);
+        if (manifest.HasEarlierRuns)
+        {
+            await new StaleRowSweep(tables, blobName, sourceId, run).SweepAsync(manifest, totals, cancellationToken);
+            if (manifest.EarlierReadingsBlob is { } earlier && earlier != readingsBlob)
+            {
+                // Named after the first accepted event when the blob name is not in the Capture layout: a changed file may move it.
+                var analytics = await ContainerAsync(IngestStorage.AnalyticsContainer, cancellationToken);
+                await analytics.GetBlobClient(earlier).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            }
+        }
+
+        await manifest.ReplaceAsync(readingsBlob, cancellationToken);
         var jobs = await EnqueueJobsAsync(totals, blobName, sourceId, readingsBlob, cancellationToken);
 
         foreach (var damage in totals.Damage)
@@ -88,14 +136,14 @@ public sealed partial class IngestStage(
     }
 
     /// <summary>
-    /// A (device, seq) is claimed by the first event accepted with it. A claim by this same blob and event
-    /// (a re-run) keeps the message; another claim makes it a duplicate or a reused sequence, including a
-    /// claim this file made in an earlier batch. Claims are inserted, never overwritten: when two files race
+    /// A (device, seq) is claimed by the first event accepted with it. A claim by an earlier run of this same
+    /// blob (a re-run, also of a changed file) is taken over; another claim makes it a duplicate or a reused
+    /// sequence, including a claim this run made in an earlier batch. Claims are inserted, never overwritten: when two files race
     /// for one claim, the insert that loses sees the winner's claim and rejects its copy. The first try per
     /// device is a plain insert (one round trip when nothing is claimed yet, the usual case); only when it
     /// conflicts are the stored claims read and compared.
     /// </summary>
-    private async Task SettleSequencesAsync(TableClient table, CaptureBatch batch, string blobName, CancellationToken cancellationToken)
+    private async Task SettleSequencesAsync(TableClient table, CaptureBatch batch, string blobName, string run, CancellationToken cancellationToken)
     {
         if (batch.Accepted.Count == 0)
         {
@@ -110,7 +158,7 @@ public sealed partial class IngestStage(
             {
                 foreach (var chunk in device.Chunk(100))
                 {
-                    foreach (var rejection in await SettleChunkAsync(table, device.Key, chunk, blobName, token))
+                    foreach (var rejection in await SettleChunkAsync(table, device.Key, chunk, blobName, run, token))
                     {
                         refused.Add(rejection);
                     }
@@ -126,13 +174,14 @@ public sealed partial class IngestStage(
     }
 
     private static async Task<List<(AcceptedMessage, RejectedMessage)>> SettleChunkAsync(
-        TableClient table, string device, AcceptedMessage[] chunk, string blobName, CancellationToken cancellationToken)
+        TableClient table, string device, AcceptedMessage[] chunk, string blobName, string run, CancellationToken cancellationToken)
     {
         var claims = chunk.Select(a => new TableEntity(device, SequenceKey(a.Message.Sequence))
         {
             ["Source"] = blobName,
             ["EventSequenceNumber"] = a.EventSequenceNumber,
             ["BodyHash"] = Convert.ToHexStringLower(a.BodyHash),
+            ["Run"] = run,
         }).ToList();
         var refused = new List<(AcceptedMessage, RejectedMessage)>();
         try
@@ -157,7 +206,15 @@ public sealed partial class IngestStage(
         for (var i = 0; i < chunk.Length; i++)
         {
             var winner = stored.TryGetValue(claims[i].RowKey, out var existing) ? existing : await TryClaimAsync(table, claims[i], cancellationToken);
-            if (winner is not null && !IsClaimOf(winner, blobName, chunk[i]))
+            if (winner is not null && IsEarlierRunOf(winner, blobName, run))
+            {
+                // An earlier run of this same blob claimed it: the claim is this file's, taken over by this run
+                // (the ETag makes a concurrent change of the claim fail loudly instead of being overwritten).
+                await table.UpdateEntityAsync(claims[i], winner.ETag, TableUpdateMode.Replace, cancellationToken);
+                winner = null;
+            }
+
+            if (winner is not null)
             {
                 refused.Add((chunk[i], ClaimedElsewhere(blobName, chunk[i], winner)));
             }
@@ -180,8 +237,9 @@ public sealed partial class IngestStage(
         }
     }
 
-    private static bool IsClaimOf(TableEntity claim, string blobName, AcceptedMessage accepted) =>
-        claim.GetString("Source") == blobName && claim.GetInt64("EventSequenceNumber") == accepted.EventSequenceNumber;
+    /// <summary>A claim this blob made in an earlier run; one made by this run is an earlier duplicate in the file.</summary>
+    private static bool IsEarlierRunOf(TableEntity claim, string blobName, string run) =>
+        claim.GetString("Source") == blobName && claim.GetString("Run") != run;
 
     private static RejectedMessage ClaimedElsewhere(string blobName, AcceptedMessage accepted, TableEntity claim)
     {
@@ -192,37 +250,6 @@ public sealed partial class IngestStage(
             RejectReasons.Code(same ? RejectReason.DuplicateMessage : RejectReason.SequenceReused),
             $"seq {accepted.Message.Sequence} was already accepted {where} (event {claim.GetInt64("EventSequenceNumber")})",
             accepted.EnqueuedTime, Convert.ToBase64String(accepted.Body));
-    }
-
-    private async Task WriteAggregatesAsync(IngestFileTotals totals, string sourceId, CancellationToken cancellationToken)
-    {
-        var table = await TableAsync(IngestStorage.AggregatesTable, cancellationToken);
-        var rows = totals.Aggregates.Buckets
-            .GroupBy(b => (b.Key.Device, b.Key.Minute))
-            .Select(g =>
-            {
-                var entity = new TableEntity(g.Key.Device, $"{g.Key.Minute.UtcDateTime:yyyyMMddHHmm}|{sourceId}");
-                foreach (var (key, aggregate) in g)
-                {
-                    entity[$"{key.Channel}_count"] = aggregate.Count;
-                    entity[$"{key.Channel}_sum"] = aggregate.Sum;
-                    entity[$"{key.Channel}_min"] = aggregate.Min;
-                    entity[$"{key.Channel}_max"] = aggregate.Max;
-                    entity[$"{key.Channel}_last"] = aggregate.Last;
-                    entity[$"{key.Channel}_lastAt"] = aggregate.LastAt;
-                }
-
-                return entity;
-            });
-        await UpsertAllAsync(table, rows, cancellationToken);
-    }
-
-    private async Task WriteRejectCountsAsync(IngestFileTotals totals, string sourceId, CancellationToken cancellationToken)
-    {
-        var table = await TableAsync(IngestStorage.RejectsTable, cancellationToken);
-        var rows = totals.Devices.SelectMany(d => d.Value.Rejected.Select(r =>
-            new TableEntity(d.Key, $"{sourceId}|{r.Key}") { ["Reason"] = r.Key, ["Count"] = r.Value }));
-        await UpsertAllAsync(table, rows, cancellationToken);
     }
 
     private async Task WriteDeviceStatsAsync(IngestFileTotals totals, string sourceId, CancellationToken cancellationToken)
@@ -236,7 +263,7 @@ public sealed partial class IngestStage(
     private async Task WriteContributionsAsync(IngestFileTotals totals, string sourceId, CancellationToken cancellationToken)
     {
         var table = await TableAsync(IngestStorage.ContributionsTable, cancellationToken);
-        var rows = totals.Epochs.Select(e => new TableEntity(e.Key.Epoch.ToString("D12", CultureInfo.InvariantCulture), $"{e.Key.Device}|{sourceId}")
+        var rows = totals.Epochs.Select(e => new TableEntity(ContributionPartition(e.Key.Epoch), $"{e.Key.Device}|{sourceId}")
         {
             ["Device"] = e.Key.Device,
             ["Owner"] = e.Value.Owner,
@@ -285,15 +312,8 @@ public sealed partial class IngestStage(
         await container.GetBlobClient(blobName + ".error.json").UploadAsync(BinaryData.FromString(error.ToString()), overwrite: true, cancellationToken);
     }
 
-    /// <summary>Replace-upserts rows, one entity group transaction per partition and 100 rows, several partitions at once.</summary>
-    private static async Task UpsertAllAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
-    {
-        var transactions = rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(p => p.Chunk(100));
-        await Parallel.ForEachAsync(
-            transactions, new ParallelOptions { MaxDegreeOfParallelism = TableParallelism, CancellationToken = cancellationToken },
-            async (chunk, token) => await table.SubmitTransactionAsync(
-                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), token));
-    }
+    private static Task UpsertAllAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken) =>
+        TableWrites.UpsertAllAsync(table, rows, TableParallelism, cancellationToken);
 
     private async Task<TableClient> TableAsync(string name, CancellationToken cancellationToken)
     {
@@ -309,7 +329,9 @@ public sealed partial class IngestStage(
         return container;
     }
 
-    private static string SequenceKey(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
+    internal static string SequenceKey(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
+
+    internal static string ContributionPartition(long epoch) => epoch.ToString("D12", CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Blob}: {Events} events, {Accepted} accepted, {Rejected} rejected")]
     private partial void LogIngested(string blob, long events, long accepted, long rejected);

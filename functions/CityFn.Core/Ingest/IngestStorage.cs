@@ -15,14 +15,14 @@ public static class IngestStorage
     /// <summary>PK device, RK minute|source: per-file partial minute aggregates.</summary>
     public const string AggregatesTable = "IngestMinuteAggregates";
 
-    /// <summary>PK device, RK source|reason: rejected messages per device, reason and file.</summary>
-    public const string RejectsTable = "IngestRejects";
-
     /// <summary>PK epoch number, RK device|source: accepted readings and rejects per device per epoch and file.</summary>
     public const string ContributionsTable = "IngestContributions";
 
     /// <summary>PK device, RK source id: accepted messages/readings and rejects per reason per device and file (<see cref="DeviceIngestStatsStore"/>).</summary>
     public const string DeviceStatsTable = "devicestats";
+
+    /// <summary>PK source id, RK device (and <c>_file</c>): which keys the runs of a capture file wrote under (<see cref="IngestFileManifest"/>).</summary>
+    public const string FilesTable = "IngestFiles";
 
     public static string ReadingsBlobName(string sourceId, DateTimeOffset hour) =>
         $"readings/date={hour.UtcDateTime:yyyy-MM-dd}/hour={hour.UtcDateTime:HH}/{sourceId}.parquet";

@@ -39,6 +39,27 @@ public sealed class MinuteAggregator
 
     public void Clear() => _buckets.Clear();
 
+    /// <summary>Removes and returns the buckets <paramref name="take"/> selects (the ingest stage writes them and forgets them).</summary>
+    public List<KeyValuePair<MinuteKey, MinuteAggregate>> Take(Func<MinuteKey, bool> take)
+    {
+        ArgumentNullException.ThrowIfNull(take);
+        var taken = new List<KeyValuePair<MinuteKey, MinuteAggregate>>();
+        foreach (var (key, bucket) in _buckets)
+        {
+            if (take(key))
+            {
+                taken.Add(KeyValuePair.Create(key, bucket.ToAggregate()));
+            }
+        }
+
+        foreach (var (key, _) in taken)
+        {
+            _buckets.Remove(key);
+        }
+
+        return taken;
+    }
+
     public void Add(DeviceMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Azure;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest;
 using CityFn.Core.Ingest.Capture;
@@ -26,7 +23,10 @@ public static class IngestCommand
     public static Command Build(IAnsiConsole console)
     {
         var pathsArgument = new Argument<string[]>("paths") { Description = "Capture .avro files, or directories searched for them.", Arity = ArgumentArity.OneOrMore };
-        var storageOption = new Option<string?>("--storage") { Description = "Storage connection string. Default: the Azurite that `cityfn dev up` runs." };
+        var storageOption = new Option<string?>("--storage")
+        {
+            Description = "Storage connection string, or the account's blob endpoint (https://<account>.blob.core.windows.net) for identity-based access (DefaultAzureCredential). Default: the Azurite that `cityfn dev up` runs.",
+        };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object: files, poisoned, messages, accepted, readings, rejected (code -> count), jobs, errors." };
         var command = new Command("ingest", "Ingest Event Hubs Capture files: validate, aggregate, write Parquet, dead letters and scoring jobs.")
         {
@@ -54,10 +54,19 @@ public static class IngestCommand
                 }
             }
 
-            var connectionString = parseResult.GetValue(storageOption)
-                ?? (DevState.Load(DevPaths.ForRepository(RepositoryRoot.Find()).StateFile)?.Azurite ?? AzuriteEndpoints.Default).ConnectionString;
-            var blobs = new BlobServiceClient(connectionString);
-            var tables = new TableServiceClient(connectionString);
+            IngestStorageTarget target;
+            try
+            {
+                target = IngestStorageTarget.Create(parseResult.GetValue(storageOption)
+                    ?? (DevState.Load(DevPaths.ForRepository(RepositoryRoot.Find()).StateFile)?.Azurite ?? AzuriteEndpoints.Default).ConnectionString);
+            }
+            catch (Exception exception) when (exception is ArgumentException or FormatException)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+                return CliAction.UserError;
+            }
+
+            var (blobs, queues, tables) = target;
             var capture = blobs.GetBlobContainerClient(IngestStorage.CaptureContainer);
             try
             {
@@ -67,13 +76,13 @@ public static class IngestCommand
             {
                 throw new DependencyUnavailableException(
                     $"Storage is not reachable ({exception.GetBaseException().Message}).",
-                    "Start Azurite with `cityfn dev up`, or pass --storage with a reachable account's connection string.");
+                    "Start Azurite with `cityfn dev up`, or pass --storage with a reachable account's connection string or blob endpoint.");
             }
 
             var registry = new DeviceRegistryStore(tables);
             var rewards = Options.Create(new RewardsPolicyOptions());
             var stage = new IngestStage(
-                blobs, new QueueServiceClient(connectionString), tables, registry, new EpochLedgerStore(tables, registry, rewards), rewards,
+                blobs, queues, tables, registry, new EpochLedgerStore(tables, registry, rewards), rewards,
                 new IngestOptions(), NullLogger<IngestStage>.Instance);
             var summaries = new List<IngestSummary>();
             foreach (var (path, blobName) in files)

@@ -4,12 +4,15 @@ using System.Text;
 namespace CityFn.Core.Ingest.Capture;
 
 /// <summary>Reads Avro binary encoding (zigzag varints, length-prefixed bytes and strings) from a decoded block.</summary>
-internal ref struct AvroSpanReader(ReadOnlySpan<byte> data)
+internal ref struct AvroSpanReader(ReadOnlySpan<byte> data, int position = 0)
 {
     private readonly ReadOnlySpan<byte> _data = data;
-    private int _position;
+    private int _position = position;
 
     public readonly bool AtEnd => _position >= _data.Length;
+
+    /// <summary>Offset of the next byte in the span: where a later reader over the same span continues.</summary>
+    public readonly int Position => _position;
 
     public long ReadLong()
     {

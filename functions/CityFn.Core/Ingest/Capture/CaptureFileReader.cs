@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -54,6 +53,7 @@ public static class CaptureFileReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         var input = new AvroStreamInput(stream);
+        var buffers = new BlockBuffers();
         var header = await ReadHeaderAsync(input, cancellationToken);
         var blockIndex = 0;
         while (true)
@@ -65,7 +65,7 @@ public static class CaptureFileReader
                 yield break;
             }
 
-            var block = await ReadBlockAsync(input, (byte)first, header, blockIndex, cancellationToken);
+            var block = await ReadBlockAsync(input, buffers, (byte)first, header, blockIndex, cancellationToken);
             if (block.Damage is { } problem)
             {
                 if (onDamage is null)
@@ -86,9 +86,12 @@ public static class CaptureFileReader
                 continue;
             }
 
-            foreach (var captureEvent in block.Events!)
+            // The block decoded whole once (validation); now decode again one event at a time, so only the
+            // block's bytes are held, never all of its events as objects.
+            var position = 0;
+            for (long i = 0; i < block.DeclaredEvents; i++)
             {
-                yield return captureEvent;
+                yield return DecodeEvent(block.Data.Span, ref position, header.Schema);
             }
 
             blockIndex++;
@@ -142,7 +145,7 @@ public static class CaptureFileReader
 
     /// <summary>Reads and decodes one block; damage comes back as a result (not thrown) so the caller can resync.</summary>
     private static async Task<BlockResult> ReadBlockAsync(
-        AvroStreamInput input, byte first, Header header, int blockIndex, CancellationToken cancellationToken)
+        AvroStreamInput input, BlockBuffers buffers, byte first, Header header, int blockIndex, CancellationToken cancellationToken)
     {
         var where = $"block {blockIndex}";
         long events;
@@ -163,51 +166,32 @@ public static class CaptureFileReader
                 new CaptureFormatException($"Block {blockIndex} has an impossible header ({events} events, {size} bytes)."), events >= 0 ? events : null, []);
         }
 
-        var raw = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, 1));
+        var raw = buffers.Raw((int)size);
+        var read = await input.ReadAtMostAsync(raw.AsMemory(0, (int)size), cancellationToken);
+        var sync = new byte[SyncSize];
+        var syncRead = read == size ? await input.ReadAtMostAsync(sync, cancellationToken) : 0;
+        if (read < size || syncRead < SyncSize)
+        {
+            return BlockResult.Damaged(input.Truncated(where), events, Concat(raw.AsSpan(0, read), sync.AsSpan(0, syncRead)));
+        }
+
+        if (!sync.AsSpan().SequenceEqual(header.Sync))
+        {
+            return BlockResult.Damaged(
+                new CaptureFormatException($"Block {blockIndex} is not followed by the file's sync marker (corrupt or truncated)."),
+                events, Concat(raw.AsSpan(0, read), sync));
+        }
+
+        // The framing is intact from here on: a decoding failure loses exactly this block.
         try
         {
-            var read = await input.ReadAtMostAsync(raw.AsMemory(0, (int)size), cancellationToken);
-            var sync = new byte[SyncSize];
-            var syncRead = read == size ? await input.ReadAtMostAsync(sync, cancellationToken) : 0;
-            if (read < size || syncRead < SyncSize)
-            {
-                return BlockResult.Damaged(input.Truncated(where), events, Concat(raw.AsSpan(0, read), sync.AsSpan(0, syncRead)));
-            }
-
-            if (!sync.AsSpan().SequenceEqual(header.Sync))
-            {
-                return BlockResult.Damaged(
-                    new CaptureFormatException($"Block {blockIndex} is not followed by the file's sync marker (corrupt or truncated)."),
-                    events, Concat(raw.AsSpan(0, read), sync));
-            }
-
-            // The framing is intact from here on: a decoding failure loses exactly this block.
-            byte[]? inflated = null;
-            try
-            {
-                var length = (int)size;
-                if (header.Deflate)
-                {
-                    inflated = Inflate(raw, (int)size, blockIndex, out length);
-                }
-
-                return new BlockResult(DecodeBlock((inflated ?? raw).AsSpan(0, length), events, header.Schema, blockIndex), null, events, null);
-            }
-            catch (CaptureFormatException exception)
-            {
-                return BlockResult.Damaged(exception, events, null);
-            }
-            finally
-            {
-                if (inflated is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(inflated);
-                }
-            }
+            var data = header.Deflate ? Inflate(buffers, (int)size, blockIndex) : raw.AsMemory(0, (int)size);
+            ValidateBlock(data.Span, events, header.Schema, blockIndex);
+            return new BlockResult(data, null, events, null);
         }
-        finally
+        catch (CaptureFormatException exception)
         {
-            ArrayPool<byte>.Shared.Return(raw);
+            return BlockResult.Damaged(exception, events, null);
         }
     }
 
@@ -261,13 +245,14 @@ public static class CaptureFileReader
         return bytes;
     }
 
-    private static byte[] Inflate(byte[] compressed, int size, int blockIndex, out int length)
+    /// <summary>Inflates the block in <see cref="BlockBuffers.Raw"/> into <see cref="BlockBuffers.Inflated"/>; returns the decoded bytes.</summary>
+    private static Memory<byte> Inflate(BlockBuffers buffers, int size, int blockIndex)
     {
-        var output = ArrayPool<byte>.Shared.Rent(Math.Max(size * 4, 4096));
-        length = 0;
+        var output = buffers.Inflated(size * 4);
+        var length = 0;
         try
         {
-            using var source = new MemoryStream(compressed, 0, size, writable: false);
+            using var source = new MemoryStream(buffers.LastRaw, 0, size, writable: false);
             using var inflater = new DeflateStream(source, CompressionMode.Decompress);
             int read;
             while ((read = inflater.Read(output, length, output.Length - length)) > 0)
@@ -280,50 +265,52 @@ public static class CaptureFileReader
                         throw new CaptureFormatException($"Block {blockIndex} inflates past {MaxBlockBytes} bytes.");
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent(output.Length * 2);
-                    output.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(output);
-                    output = larger;
+                    output = buffers.GrowInflated(length);
                 }
             }
 
-            return output;
+            return output.AsMemory(0, length);
         }
         catch (InvalidDataException exception)
         {
-            ArrayPool<byte>.Shared.Return(output);
             throw new CaptureFormatException($"Block {blockIndex} is not valid deflate data: {exception.Message}", exception);
         }
     }
 
-    private static List<CaptureEvent> DecodeBlock(ReadOnlySpan<byte> data, long count, CaptureSchema schema, int blockIndex)
+    /// <summary>Decodes every event of the block (and drops it) to prove the block whole before any event is yielded.</summary>
+    private static void ValidateBlock(ReadOnlySpan<byte> data, long count, CaptureSchema schema, int blockIndex)
     {
-        var events = new List<CaptureEvent>((int)Math.Min(count, 65_536));
-        var reader = new AvroSpanReader(data);
+        var position = 0;
+        long decoded = 0;
         try
         {
-            for (long i = 0; i < count; i++)
+            for (; decoded < count; decoded++)
             {
-                var sequenceNumber = reader.ReadLong();
-                var offset = reader.ReadString();
-                var enqueued = reader.ReadString();
-                var systemProperties = ReadMap(ref reader, schema.SystemPropertyTypes);
-                var properties = ReadMap(ref reader, schema.PropertyTypes);
-                var body = ReadValue(ref reader, schema.BodyTypes, schema.BodyIsUnion) as byte[];
-                events.Add(new CaptureEvent(sequenceNumber, offset, enqueued, systemProperties, properties, body));
+                DecodeEvent(data, ref position, schema);
             }
         }
         catch (CaptureFormatException exception)
         {
-            throw new CaptureFormatException($"Block {blockIndex}, event {events.Count}: {exception.Message}", exception);
+            throw new CaptureFormatException($"Block {blockIndex}, event {decoded}: {exception.Message}", exception);
         }
 
-        if (!reader.AtEnd)
+        if (position < data.Length)
         {
             throw new CaptureFormatException($"Block {blockIndex} has bytes left after its {count} events.");
         }
+    }
 
-        return events;
+    private static CaptureEvent DecodeEvent(ReadOnlySpan<byte> data, ref int position, CaptureSchema schema)
+    {
+        var reader = new AvroSpanReader(data, position);
+        var sequenceNumber = reader.ReadLong();
+        var offset = reader.ReadString();
+        var enqueued = reader.ReadString();
+        var systemProperties = ReadMap(ref reader, schema.SystemPropertyTypes);
+        var properties = ReadMap(ref reader, schema.PropertyTypes);
+        var body = ReadValue(ref reader, schema.BodyTypes, schema.BodyIsUnion) as byte[];
+        position = reader.Position;
+        return new CaptureEvent(sequenceNumber, offset, enqueued, systemProperties, properties, body);
     }
 
     private static Dictionary<string, object?> ReadMap(ref AvroSpanReader reader, string[] valueTypes)
@@ -369,9 +356,57 @@ public static class CaptureFileReader
 
     private sealed record Header(CaptureSchema Schema, bool Deflate, byte[] Sync);
 
-    /// <summary>A decoded block, or the damage that stopped it with the bytes taken for it (null when its framing was intact).</summary>
-    private sealed record BlockResult(List<CaptureEvent>? Events, CaptureFormatException? Damage, long? DeclaredEvents, byte[]? Taken)
+    /// <summary>
+    /// The two block buffers of one file read (compressed and inflated), reused for every block and grown to
+    /// the largest block so far (at most <see cref="MaxBlockBytes"/> each). Not rented from the shared
+    /// ArrayPool: the doubling inflate buffers left arrays of many sizes behind in that process-wide pool
+    /// (measured ~60 MiB still held after a run); these are garbage once the file is read.
+    /// </summary>
+    private sealed class BlockBuffers
     {
-        public static BlockResult Damaged(CaptureFormatException damage, long? declaredEvents, byte[]? taken) => new(null, damage, declaredEvents, taken);
+        private byte[] _raw = new byte[64 * 1024];
+        private byte[] _inflated = new byte[256 * 1024];
+
+        /// <summary>The buffer <see cref="Raw"/> last returned.</summary>
+        public byte[] LastRaw => _raw;
+
+        public byte[] Raw(int size)
+        {
+            if (_raw.Length < size)
+            {
+                _raw = new byte[size];
+            }
+
+            return _raw;
+        }
+
+        public byte[] Inflated(int atLeast)
+        {
+            if (_inflated.Length < atLeast)
+            {
+                _inflated = new byte[Math.Min(atLeast, MaxBlockBytes)];
+            }
+
+            return _inflated;
+        }
+
+        /// <summary>Doubles the inflate buffer keeping its first <paramref name="keep"/> bytes.</summary>
+        public byte[] GrowInflated(int keep)
+        {
+            var larger = new byte[(int)Math.Min((long)_inflated.Length * 2, MaxBlockBytes)];
+            _inflated.AsSpan(0, keep).CopyTo(larger);
+            _inflated = larger;
+            return _inflated;
+        }
+    }
+
+    /// <summary>A decoded block, or the damage that stopped it with the bytes taken for it (null when its framing was intact).</summary>
+    /// <summary>
+    /// A block whose events all decoded (<see cref="Data"/>: its decoded bytes, valid until the next block is read),
+    /// or the damage that stopped it with the bytes taken for it (null when its framing was intact).
+    /// </summary>
+    private sealed record BlockResult(ReadOnlyMemory<byte> Data, CaptureFormatException? Damage, long? DeclaredEvents, byte[]? Taken)
+    {
+        public static BlockResult Damaged(CaptureFormatException damage, long? declaredEvents, byte[]? taken) => new(ReadOnlyMemory<byte>.Empty, damage, declaredEvents, taken);
     }
 }
