@@ -24,7 +24,8 @@ public static class SettleBenchmark
 
     public static async Task<Result> RunAsync(int contributors, CancellationToken cancellationToken = default)
     {
-        await using var azurite = await AzuriteServer.StartAsync(cancellationToken: cancellationToken);
+        // In memory: the loki file persistence of Azurite makes the 100k-device setup take most of an hour.
+        await using var azurite = await AzuriteServer.StartAsync(inMemory: true, cancellationToken: cancellationToken);
         await using var chain = await LocalChain.StartAsync(cancellationToken: cancellationToken);
         var connection = azurite.Endpoints.ConnectionString;
         var tables = new TableServiceClient(connection);
