@@ -25,6 +25,7 @@ public static class CliApp
         root.Subcommands.Add(Rewards.SettleCommands.BuildSettle(console));
         root.Subcommands.Add(Rewards.SettleCommands.BuildVerify(console));
         root.Subcommands.Add(Rewards.ClaimCommand.Build(console));
+        root.Subcommands.Add(Demo.DemoCommand.Build(console));
         return root;
     }
 
