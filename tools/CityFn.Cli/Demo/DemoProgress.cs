@@ -18,6 +18,7 @@ internal sealed class DemoProgress(IAnsiConsole console, bool enabled)
     private readonly Stopwatch _sinceUpdate = new();
     private readonly List<DemoPhase> _phases = [];
     private readonly bool _live = console.Profile.Capabilities.Ansi && console.Profile.Capabilities.Interactive;
+    private readonly Lock _lock = new();
     private string? _name;
 
     public IReadOnlyList<DemoPhase> Phases => _phases;
@@ -35,6 +36,14 @@ internal sealed class DemoProgress(IAnsiConsole console, bool enabled)
     /// <summary>Counts of the running phase (e.g. "412/960 files").</summary>
     public void Update(string detail)
     {
+        lock (_lock)
+        {
+            UpdateLocked(detail);
+        }
+    }
+
+    private void UpdateLocked(string detail)
+    {
         if (!enabled || _name is null)
         {
             return;
@@ -47,7 +56,8 @@ internal sealed class DemoProgress(IAnsiConsole console, bool enabled)
         else if (_sinceUpdate.Elapsed >= PlainUpdateInterval)
         {
             _sinceUpdate.Restart();
-            console.MarkupLine($"[grey]{Seconds(_total.Elapsed),8}[/]   {Markup.Escape(_name)}: {Markup.Escape(detail)}");
+            // Plain lines are written unwrapped (a log keeps long addresses whole).
+            console.Profile.Out.Writer.WriteLine($"{Seconds(_total.Elapsed),8}   {_name}: {detail}");
         }
     }
 
@@ -62,7 +72,14 @@ internal sealed class DemoProgress(IAnsiConsole console, bool enabled)
         }
 
         Clear();
-        console.MarkupLine($"[grey]{Seconds(_total.Elapsed),8}[/] [green]✓[/] {Markup.Escape(name)}  {Markup.Escape(detail)}  [grey]({Seconds(_phase.Elapsed)})[/]");
+        if (_live)
+        {
+            console.MarkupLine($"[grey]{Seconds(_total.Elapsed),8}[/] [green]✓[/] {Markup.Escape(name)}  {Markup.Escape(detail)}  [grey]({Seconds(_phase.Elapsed)})[/]");
+        }
+        else
+        {
+            console.Profile.Out.Writer.WriteLine($"{Seconds(_total.Elapsed),8} ✓ {name}  {detail}  ({Seconds(_phase.Elapsed)})");
+        }
     }
 
     public void Fail(string message)

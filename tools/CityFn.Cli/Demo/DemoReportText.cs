@@ -55,7 +55,8 @@ internal static class DemoReportText
         foreach (var host in report.Hosts)
         {
             var verdict = host.Status == "quarantined" ? "[red]quarantined[/]" : $"[green]{Markup.Escape(host.Status)}[/]";
-            console.MarkupLine(string.Create(inv, $"  {Markup.Escape(host.Name)} {Markup.Escape(host.Address)} {(host.Misbehaving ? "(serves tampered models)" : "(honest)")}: {verdict}, {host.Checks:N0} spot checks, {host.FailedChecks:N0} failed"));
+            console.Profile.Out.Writer.Write(string.Create(inv, $"  {host.Name} {host.Address} {(host.Misbehaving ? "(serves tampered models)" : "(honest)")}: "));
+            console.MarkupLine(string.Create(inv, $"{verdict}, {host.Checks:N0} spot checks, {host.FailedChecks:N0} failed"));
             if (host.Evidence is not null)
             {
                 Line(console, $"      evidence: {host.Evidence} ({host.QuarantineReason})");
@@ -107,5 +108,6 @@ internal static class DemoReportText
         console.MarkupLine($"[bold]{Markup.Escape(title)}[/]");
     }
 
-    private static void Line(IAnsiConsole console, string text) => console.MarkupLine(Markup.Escape(text));
+    // Plain lines, unwrapped: hashes and addresses stay whole and copyable whatever the console width.
+    private static void Line(IAnsiConsole console, string text) => console.Profile.Out.Writer.WriteLine(text);
 }

@@ -143,9 +143,11 @@ internal sealed class DemoRun(DemoSettings settings, DemoProgress progress)
     {
         // Simulate: capture files, registry.json and truth.jsonl into the data folder; the true segment speeds in memory.
         progress.Begin("simulate the city");
+        // One partition per hub: a city of this size sends about a hundred messages a minute, which one partition
+        // carries easily; more would only split each minute into smaller capture files and scoring jobs.
         var simulation = new SimulationSettings(
             new SimulationOptions { Seed = settings.Seed, Devices = settings.Devices, Minutes = settings.Minutes, Start = settings.Start },
-            ChainId: chain.Endpoint.ChainId);
+            Partitions: 1, ChainId: chain.Endpoint.ChainId);
         var simulationFolder = Path.Combine(folder, "sim");
         var trueSpeeds = new Dictionary<(string Segment, DateTimeOffset Minute), double>();
         var simulated = await new SimulationRun(simulation, simulationFolder, null, null).RunAsync(
@@ -197,20 +199,30 @@ internal sealed class DemoRun(DemoSettings settings, DemoProgress progress)
             var label = $"epoch {epoch} ({clock.StartOf(epoch):HH:mm}–{clock.EndOf(epoch):HH:mm})";
             progress.Begin($"{label}: ingest");
             var cutoff = epoch == lastEpoch ? DateTimeOffset.MaxValue : clock.EndOf(epoch) + DemoSettings.Grace;
-            var epochSummaries = new List<IngestSummary>();
+            var files = new List<(string Path, string BlobName, DateTimeOffset Window)>();
             while (pending.Count > 0 && pending.Peek().Window < cutoff)
             {
-                var (path, blobName, _) = pending.Dequeue();
-                await using (var stream = File.OpenRead(path))
-                {
-                    await capture.GetBlobClient(blobName).UploadAsync(stream, overwrite: true, cancellationToken);
-                }
-
-                epochSummaries.Add(await ingest.IngestBlobAsync(IngestStorage.CaptureContainer, blobName, cancellationToken));
-                progress.Update($"{totalFiles - pending.Count}/{totalFiles} capture files");
+                files.Add(pending.Dequeue());
             }
 
-            var epochIngest = IngestCommand.Combine(epochSummaries);
+            // The two hubs' files are independent (a device sends to one hub), so they are ingested side by side,
+            // each hub's in window order, as the Functions host would run two blob triggers at once.
+            var epochSummaries = new System.Collections.Concurrent.ConcurrentBag<IngestSummary>();
+            await Task.WhenAll(files.GroupBy(f => CaptureBlobName.TryParse(f.BlobName, out var name) ? name.Hub : "", StringComparer.Ordinal).Select(async hub =>
+            {
+                foreach (var (path, blobName, _) in hub)
+                {
+                    await using (var stream = File.OpenRead(path))
+                    {
+                        await capture.GetBlobClient(blobName).UploadAsync(stream, overwrite: true, cancellationToken);
+                    }
+
+                    epochSummaries.Add(await ingest.IngestBlobAsync(IngestStorage.CaptureContainer, blobName, cancellationToken));
+                    progress.Update($"{totalFiles - pending.Count - files.Count + epochSummaries.Count}/{totalFiles} capture files");
+                }
+            }));
+
+            var epochIngest = IngestCommand.Combine([.. epochSummaries]);
             ingested.Add(epochIngest);
             progress.End($"{epochIngest.Files} files, {epochIngest.Messages:N0} messages: {epochIngest.Accepted:N0} accepted, {epochIngest.Rejected.Values.Sum():N0} rejected; {epochIngest.Jobs} scoring jobs");
 
