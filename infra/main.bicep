@@ -118,6 +118,7 @@ module storage 'modules/storage.bicep' = {
       'ScoringJobs'
       'EdgeHostChecks'
       'EdgeHostQuarantine'
+      'alerts'
     ]
     privateNetworking: vnetEnabled
   }
@@ -265,8 +266,9 @@ module functionApp 'modules/functionapp.bicep' = {
       Scoring__FailureCooldown: '00:00:10'
       Scoring__RegistryRefresh: '00:00:05'
       Scoring__MaxRowsPerCall: '1024'
-      Scoring__HistoryMinutes: '15'
-      Scoring__CongestionAlertThreshold: '0.8'
+      Scoring__CongestionSpeedRatio: '0.6'
+      Scoring__HistoricalDays: '7'
+      Scoring__LayoutRefresh: '00:01:00'
       Scoring__FaultAlertThreshold: '0.8'
       Scoring__ReferenceModels: 'models'
       // Match host.json's queues.maxDequeueCount (the Functions host poisons; `cityfn score` uses this).

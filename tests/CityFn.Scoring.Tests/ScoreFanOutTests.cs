@@ -75,7 +75,7 @@ public sealed class ScoreFanOutTests(AzuriteFixture azurite)
         {
             var forecasts = await ReadParquetAsync<ForecastRow>(bed, ScoringStorage.ForecastsBlobName(job.JobId, Hour(job)));
             var quality = await ReadParquetAsync<QualityRow>(bed, ScoringStorage.QualityBlobName(job.JobId, Hour(job)));
-            await AssertHonestAsync(bed, job, bed.ForecastModel, forecasts.Select(f => (f.Segment, f.Congestion, f.Host)).ToList(), liar.Address);
+            await AssertHonestAsync(bed, job, bed.ForecastModel, forecasts.Select(f => (f.Segment, f.SpeedKmh, f.Host)).ToList(), liar.Address);
             await AssertHonestAsync(bed, job, bed.QualityModel, quality.Select(q => (q.Device, q.FaultProbability, q.Host)).ToList(), liar.Address);
             Assert.All(forecasts, f => Assert.True(f.Verified));
         }

@@ -28,7 +28,7 @@ public sealed class ScoringTestBed : IAsyncDisposable
     public ScoringTestBed(string connectionString, IDictionary<string, string?>? settings = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
-        ForecastModel = $"{SimpleTrafficForecastFeatures.ModelName}-{suffix}";
+        ForecastModel = $"{TrafficForecastModel.ModelName}-{suffix}";
         QualityModel = $"{SensorQualityModel.ModelName}-{suffix}";
         _referenceFolder = Directory.CreateTempSubdirectory("cityfn-reference-").FullName;
         foreach (var name in Models)
@@ -41,7 +41,6 @@ public sealed class ScoringTestBed : IAsyncDisposable
             ["AzureWebJobsStorage"] = connectionString,
             ["Scoring:ReferenceModels"] = _referenceFolder,
             ["Scoring:RegistryRefresh"] = "00:00:00",
-            ["Scoring:HistoryMinutes"] = "0",
         }.Concat(settings ?? new Dictionary<string, string?>())).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -49,8 +48,7 @@ public sealed class ScoringTestBed : IAsyncDisposable
         services.AddCityFnStorage(configuration);
         services.AddCityFnScoring();
         services.RemoveAll<IScoringModel>();
-        services.AddSingleton<IScoringModel>(sp => new RenamedModel(
-            new SimpleTrafficForecastFeatures(sp.GetRequiredService<IDetectorHistory>(), sp.GetRequiredService<ScoringOptions>()), ForecastModel));
+        services.AddSingleton<IScoringModel>(new RenamedModel(new StandInForecastModel(), ForecastModel));
         services.AddSingleton<IScoringModel>(new RenamedModel(new StandInQualityModel(), QualityModel));
         _services = services.BuildServiceProvider();
         Blobs = new BlobServiceClient(connectionString);

@@ -18,6 +18,7 @@ public static class CliApp
         root.Subcommands.Add(Ingest.IngestCommand.Build(console));
         root.Subcommands.Add(Devices.RegisterCommand.Build(console));
         root.Subcommands.Add(Simulate.SimulateCommand.Build(console));
+        root.Subcommands.Add(Network.NetworkCommands.Build(console));
         root.Subcommands.Add(EdgeCommands.Build(console));
         root.Subcommands.Add(Scoring.ScoreCommand.Build(console));
         root.Subcommands.Add(Bench.BenchCommands.Build(console));

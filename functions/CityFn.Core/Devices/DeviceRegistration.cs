@@ -24,4 +24,7 @@ public sealed class DeviceDirectory(IEnumerable<DeviceRegistration> registration
         registrations.ToDictionary(r => r.Device, StringComparer.Ordinal);
 
     public DeviceRegistration? Find(string device) => _byDevice.GetValueOrDefault(device);
+
+    /// <summary>Every registration in the snapshot (the scoring stage finds neighbours and detectors per segment in it).</summary>
+    public IReadOnlyCollection<DeviceRegistration> All => _byDevice.Values;
 }

@@ -165,7 +165,9 @@ public sealed partial class ScoreStage(
         }
 
         counters.Verified++;
-        var threshold = model.Output == ScoreOutputKind.Forecast ? options.CongestionAlertThreshold : options.FaultAlertThreshold;
+        // A forecast's alert is its speed below a per-segment speed (ScoreOutputWriter): speeds that agree within
+        // the tolerance decide it alike, so only quality scores have a flag to compare here.
+        var threshold = model.Output == ScoreOutputKind.Forecast ? double.PositiveInfinity : options.FaultAlertThreshold;
         SignedInference? second = null;
         try
         {

@@ -47,13 +47,23 @@ public sealed class ScoringOptions
     [Range(1, 1 << 20)]
     public int MaxRowsPerCall { get; set; } = 1024;
 
-    /// <summary>Minutes of per-detector history (from ingest's minute aggregates) the forecast features read.</summary>
-    [Range(0, 24 * 60)]
-    public int HistoryMinutes { get; set; } = 15;
-
-    /// <summary>A forecast congestion probability at or above this raises a "congestion" alert.</summary>
+    /// <summary>
+    /// A forecast speed below this fraction of the segment's free-flow speed (road network map) raises a
+    /// "congestion" alert; 0.6 is where the forecast model's training calls a detector congested.
+    /// </summary>
     [Range(0.0, 1.0)]
-    public double CongestionAlertThreshold { get; set; } = 0.8;
+    public double CongestionSpeedRatio { get; set; } = 0.6;
+
+    /// <summary>
+    /// Days looked back for the forecast's historical speed profile (the same local minute on earlier weekdays);
+    /// 0 turns it off (the latest speed stands in, as the features define).
+    /// </summary>
+    [Range(0, 28)]
+    public int HistoricalDays { get; set; } = 7;
+
+    /// <summary>How long the road network map and the device registry read from storage are reused.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan LayoutRefresh { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A sensor fault probability at or above this raises a "sensor_fault" alert.</summary>
     [Range(0.0, 1.0)]

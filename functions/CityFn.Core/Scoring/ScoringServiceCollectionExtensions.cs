@@ -1,6 +1,9 @@
+using CityFn.Core.Devices;
 using CityFn.Core.EdgeHosts;
 using CityFn.Core.Ingest;
+using CityFn.Core.Network;
 using CityFn.Core.Rewards;
+using CityFn.Core.Scoring.Alerts;
 using CityFn.Core.Scoring.Features;
 using CityFn.Core.Scoring.Hosts;
 using CityFn.Core.Scoring.Outputs;
@@ -15,7 +18,7 @@ public static class ScoringServiceCollectionExtensions
 {
     /// <summary>
     /// The scoring stage with its host pool, OIP client, CPU reference, outputs and the two models
-    /// (<see cref="SimpleTrafficForecastFeatures"/>, the trained <see cref="SensorQualityModel"/>), with
+    /// (the trained <see cref="TrafficForecastModel"/> and <see cref="SensorQualityModel"/>), with
     /// <see cref="ScoringOptions"/> from section "Scoring". Needs AddCityFnStorage; adds the rewards services
     /// (epoch ledger) when missing. To use other models, register other <see cref="IScoringModel"/>s instead.
     /// </summary>
@@ -32,7 +35,10 @@ public static class ScoringServiceCollectionExtensions
 
         services.TryAddSingleton<EdgeHostRegistry>();
         services.TryAddSingleton<IDetectorHistory, TableDetectorHistory>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IScoringModel, SimpleTrafficForecastFeatures>());
+        services.TryAddSingleton<DeviceRegistryStore>();
+        services.TryAddSingleton<RoadNetworkStore>();
+        services.TryAddSingleton<CityLayoutCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IScoringModel, TrafficForecastModel>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScoringModel, SensorQualityModel>());
         // One pooled client for all hosts; each call has its own timeout (ScoringOptions.CallTimeout).
         services.AddSingleton(_ => new OipInferenceClient(new HttpClient(new SocketsHttpHandler
@@ -47,6 +53,7 @@ public static class ScoringServiceCollectionExtensions
         services.AddSingleton<InferenceDispatcher>();
         services.AddSingleton<CpuReference>();
         services.AddSingleton<VerificationSampler>();
+        services.AddSingleton<AlertLog>();
         services.AddSingleton<ScoreOutputWriter>();
         services.AddSingleton<VerificationLog>();
         services.AddSingleton<ScoringJobStore>();

@@ -6,7 +6,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CityFn.Functions.Scoring;
 
-/// <summary><c>GET /api/segments/{id}/forecast</c>: the newest congestion forecast of a road segment, or 404.</summary>
+/// <summary>
+/// <c>GET /api/segments/{id}/forecast</c>: the newest forecast of a road segment (speed in km/h 15 minutes ahead,
+/// the latest speed, congestion level and alert; <see cref="SegmentForecast"/>), or 404.
+/// </summary>
 public sealed class SegmentsFunction(ScoreOutputWriter outputs)
 {
     [Function("GetSegmentForecast")]

@@ -40,12 +40,16 @@ public sealed class ScoringFunctionsTests(AzuriteFixture azurite)
         var model = services.GetServices<IScoringModel>().Single(m => m.Output == ScoreOutputKind.Forecast);
         var at = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
 
-        await writer.WriteAsync(Job("later", at), [new ModelScores(model, [Row(segment, at.AddMinutes(5), 0.9)])]);
-        await writer.WriteAsync(Job("earlier", at), [new ModelScores(model, [Row(segment, at, 0.2)])]);
+        // Forecast scores are speeds (km/h): 12 of a free-flow 60 is congestion 0.8, below the 0.6 alert ratio.
+        await writer.WriteAsync(Job("later", at), [new ModelScores(model, [ForecastRow(segment, at.AddMinutes(5), 12, 50, 60)])]);
+        await writer.WriteAsync(Job("earlier", at), [new ModelScores(model, [ForecastRow(segment, at, 55, 58, 60)])]);
 
         var result = Assert.IsType<JsonResult>(await function.GetForecast(new DefaultHttpContext().Request, segment, CancellationToken.None));
         var forecast = Assert.IsType<SegmentForecast>(result.Value);
-        Assert.Equal(0.9, forecast.Congestion, 6);
+        Assert.Equal(12, forecast.SpeedKmh, 6);
+        Assert.Equal(50, forecast.LatestSpeedKmh);
+        Assert.Equal(0.8, forecast.Congestion!.Value, 6);
+        Assert.Equal("congested", forecast.Level);
         Assert.True(forecast.Alert);
         Assert.Equal("later", forecast.JobId);
     }
@@ -107,6 +111,9 @@ public sealed class ScoringFunctionsTests(AzuriteFixture azurite)
     }
 
     private static ScoreJob Job(string id, DateTimeOffset at) => new(id, id, "traffic", "readings/none.parquet", 1, 1, at, at.AddMinutes(1));
+
+    private static ScoredRow ForecastRow(string segment, DateTimeOffset at, double speedKmh, double latestKmh, double freeFlowKmh) =>
+        new(new FeatureRow(segment, "traffic", 1, at, at, latestKmh, freeFlowKmh), speedKmh, "0x0000000000000000000000000000000000000001", false);
 
     private static ScoredRow Row(string entity, DateTimeOffset at, double score, string kind = "traffic") =>
         new(new FeatureRow(entity, kind, 1, at, at), score, "0x0000000000000000000000000000000000000001", false);

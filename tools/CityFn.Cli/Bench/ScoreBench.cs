@@ -33,7 +33,7 @@ public sealed record ScoreBenchRun(
 
 /// <summary>
 /// End-to-end scoring throughput: a real Azurite, two edge hosts in this process on loopback ports serving the
-/// tiny MLP as "traffic-forecast" and "sensor-quality", and traffic jobs as ingest leaves them (readings
+/// trained "traffic-forecast" and "sensor-quality" models, and traffic jobs as ingest leaves them (readings
 /// Parquet plus a queue message). Each verification setting gets fresh jobs and a fresh stage; the drain is
 /// timed from the first receive to the empty queue: reading Parquet, features, history queries, both models'
 /// calls, spot checks, Parquet and Table outputs, ledger rows.
@@ -51,11 +51,10 @@ public sealed class ScoreBench(int jobs, int devices, int samplesPerDevice, int 
         var hosts = new List<WebApplication>();
         try
         {
-            // The forecast stand-in reads 8 features: the tiny MLP serves it. Sensor quality is the trained model.
-            var qualityOnnx = await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot.Find(), "models", SensorQualityModel.ModelName, "1", "model.onnx"), cancellationToken);
-            foreach (var (model, onnx) in new[] { (SimpleTrafficForecastFeatures.ModelName, new TinyMlp().ToOnnx()), (SensorQualityModel.ModelName, qualityOnnx) })
+            // Both trained models, as the edge hosts of a deployment serve them.
+            foreach (var model in new[] { TrafficForecastModel.ModelName, SensorQualityModel.ModelName })
             {
-                ModelRepository.WriteModel(Path.Combine(folder, "models"), onnx, new ModelConfig(model, MaxBatchSize: 4096, MaxQueueDelayMs: 1, MaxQueueSize: 1024));
+                ModelRepository.WriteModel(Path.Combine(folder, "models"), await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot.Find(), "models", model, "1", "model.onnx"), cancellationToken), new ModelConfig(model, MaxBatchSize: 4096, MaxQueueDelayMs: 1, MaxQueueSize: 1024));
             }
 
             var registry = EdgeHostRegistry.Create(Core.Storage.StorageConnection.FromConnectionString(connectionString), TimeProvider.System);

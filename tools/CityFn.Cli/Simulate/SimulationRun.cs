@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CityFn.Core.Network;
+using CityFn.Simulator;
 
 namespace CityFn.Cli.Simulate;
 
 /// <summary>
-/// One `cityfn simulate` run: registry.json and truth.jsonl into the output folder (when there is one), and
+/// One `cityfn simulate` run: registry.json, road-network.json and truth.jsonl into the output folder (when there is one), and
 /// every minute's messages either into Capture files under output/capture (optionally uploaded and announced
 /// to a Functions host) or to Event Hubs.
 /// </summary>
@@ -13,6 +15,7 @@ internal sealed class SimulationRun(SimulationSettings settings, string? outputF
     public const string RegistryFileName = "registry.json";
     public const string TruthFileName = "truth.jsonl";
     public const string CaptureFolderName = "capture";
+    public const string RoadNetworkFileName = "road-network.json";
 
     /// <summary>
     /// Runs the whole simulation; <paramref name="progress"/> gets (minutes done, messages so far) after each minute,
@@ -31,6 +34,10 @@ internal sealed class SimulationRun(SimulationSettings settings, string? outputF
             Directory.CreateDirectory(outputFolder);
             var indented = new SimulateJsonContext(new JsonSerializerOptions(SimulateJsonContext.Default.Options) { WriteIndented = true });
             await File.WriteAllTextAsync(Path.Combine(outputFolder, RegistryFileName), JsonSerializer.Serialize(registry, indented.RegistryFile), cancellationToken);
+            await File.WriteAllBytesAsync(
+                Path.Combine(outputFolder, RoadNetworkFileName),
+                JsonSerializer.SerializeToUtf8Bytes(RoadNetworkExport.ToMap(city.Simulation.Network), RoadNetworkJsonContext.Default.RoadNetworkMap),
+                cancellationToken);
             truth = new StreamWriter(Path.Combine(outputFolder, TruthFileName)) { NewLine = "\n" };
             if (publisher is null)
             {

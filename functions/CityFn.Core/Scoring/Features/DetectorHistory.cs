@@ -11,14 +11,10 @@ public readonly record struct ChannelHistory(long Count, double Sum)
 }
 
 /// <summary>
-/// Where forecast features get a detector's recent past that lies outside the job's own capture file.
+/// Where features get a device's past minutes that lie outside the job's own capture file.
 /// </summary>
 public interface IDetectorHistory
 {
-    /// <summary>Per device, per channel: count and sum over the minutes in [from, to).</summary>
-    Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ChannelHistory>>> ReadAsync(
-        IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
-
     /// <summary>Per device, per minute start (UTC) in [from, to), per channel: count and sum of that minute.</summary>
     Task<IReadOnlyDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>> ReadMinutesAsync(
         IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
@@ -32,50 +28,6 @@ public interface IDetectorHistory
 public sealed class TableDetectorHistory(TableServiceClient tables) : IDetectorHistory
 {
     private const int ParallelQueries = 8;
-
-    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ChannelHistory>>> ReadAsync(
-        IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(devices);
-        var result = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, ChannelHistory>>(StringComparer.Ordinal);
-        if (devices.Count == 0 || to <= from)
-        {
-            return result;
-        }
-
-        var table = tables.GetTableClient(IngestStorage.AggregatesTable);
-        var low = from.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-        var high = to.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-        await Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = ParallelQueries, CancellationToken = cancellationToken }, async (device, token) =>
-        {
-            var channels = new Dictionary<string, ChannelHistory>(StringComparer.Ordinal);
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {device} and RowKey ge {low} and RowKey lt {high}");
-            try
-            {
-                await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: token))
-                {
-                    foreach (var (key, value) in entity)
-                    {
-                        if (key.EndsWith("_count", StringComparison.Ordinal) && value is long or int)
-                        {
-                            var channel = key[..^"_count".Length];
-                            var count = Convert.ToInt64(value, CultureInfo.InvariantCulture);
-                            var sum = entity.GetDouble(channel + "_sum") ?? 0;
-                            var previous = channels.GetValueOrDefault(channel);
-                            channels[channel] = new ChannelHistory(previous.Count + count, previous.Sum + sum);
-                        }
-                    }
-                }
-            }
-            catch (Azure.RequestFailedException exception) when (exception.Status == 404)
-            {
-                // No aggregates table yet: no history.
-            }
-
-            result[device] = channels;
-        });
-        return result;
-    }
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>> ReadMinutesAsync(
         IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)

@@ -2,9 +2,12 @@ namespace CityFn.Core.Scoring.Features;
 
 /// <summary>
 /// What one feature row is about: the entity scored (a road segment for forecasts, a device for quality),
-/// the devices behind it and the moment the score is for.
+/// the devices behind it and the moment the score is for. Forecast rows also carry the latest measured speed
+/// and the segment's free-flow speed (km/h; null when unknown), from which the output turns a forecast speed
+/// into a congestion level and alert.
 /// </summary>
-public sealed record FeatureRow(string Entity, string Kind, int Devices, DateTimeOffset BasedOn, DateTimeOffset For);
+public sealed record FeatureRow(
+    string Entity, string Kind, int Devices, DateTimeOffset BasedOn, DateTimeOffset For, double? LatestSpeedKmh = null, double? FreeFlowSpeedKmh = null);
 
 /// <summary>Row-major FP32 features, <see cref="Columns"/> per row, with what each row is about.</summary>
 public sealed class FeatureMatrix

@@ -1,9 +1,8 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using CityFn.Core.Ingest;
+using CityFn.Core.Scoring.Alerts;
 using CityFn.Core.Scoring.Features;
 using Parquet.Serialization;
 
@@ -17,9 +16,10 @@ public sealed record ModelScores(IScoringModel Model, IReadOnlyList<ScoredRow> R
 
 /// <summary>
 /// Writes a job's scores: Parquet named by the job (a redelivery overwrites), the latest forecast per
-/// segment and quality per device in Table storage (only when newer than what is there), and alerts.
+/// segment and quality per device in Table storage (only when newer than what is there), and alerts
+/// through the <see cref="AlertLog"/> (sent once per alert id).
 /// </summary>
-public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, ScoringOptions options)
+public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClient tables, AlertLog alertLog, ScoringOptions options)
 {
     public async Task<int> WriteAsync(ScoreJob job, IReadOnlyList<ModelScores> scores, CancellationToken cancellationToken = default)
     {
@@ -34,25 +34,23 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
 
         if (scores.Any(s => s.Model.Output == ScoreOutputKind.Forecast))
         {
-            var rows = forecasts.Select(f => new ForecastRow
-            {
-                Job = job.JobId, Model = f.Model.Name, Segment = f.r.Row.Entity, Devices = f.r.Row.Devices,
-                BasedOn = f.r.Row.BasedOn.UtcDateTime, For = f.r.Row.For.UtcDateTime, Congestion = f.r.Score,
-                Alert = f.r.Score >= options.CongestionAlertThreshold, Host = f.r.Host, Verified = f.r.Verified,
-            }).ToList();
+            var rows = forecasts.Select(f => ToForecastRow(job, f.Model, f.r)).ToList();
             await UploadParquetAsync(container.GetBlobClient(ScoringStorage.ForecastsBlobName(job.JobId, hour)), rows, cancellationToken);
             var table = await TableAsync(ScoringStorage.SegmentForecastsTable, cancellationToken);
             await UpsertNewerAsync(table, rows.Select(row => new TableEntity(ScoringStorage.SegmentPartition, ScoringStorage.Key(row.Segment))
                 {
                     ["Segment"] = row.Segment, ["BasedOn"] = new DateTimeOffset(row.BasedOn, TimeSpan.Zero), ["For"] = new DateTimeOffset(row.For, TimeSpan.Zero),
-                    ["Congestion"] = row.Congestion, ["Alert"] = row.Alert, ["Devices"] = row.Devices, ["JobId"] = job.JobId,
+                    ["SpeedKmh"] = row.SpeedKmh, ["LatestSpeedKmh"] = row.LatestSpeedKmh, ["FreeFlowSpeedKmh"] = row.FreeFlowSpeedKmh,
+                    ["Congestion"] = row.Congestion, ["Level"] = row.Level, ["Alert"] = row.Alert, ["Devices"] = row.Devices, ["JobId"] = job.JobId,
                     ["Model"] = row.Model, ["Host"] = row.Host, ["Verified"] = row.Verified,
                 }), "For", cancellationToken);
             foreach (var row in rows)
             {
                 if (row.Alert)
                 {
-                    alerts.Add(Alert(ScoringAlert.Congestion, row.Segment, new DateTimeOffset(row.For, TimeSpan.Zero), row.Congestion, options.CongestionAlertThreshold, job, row.Model, row.Host));
+                    // Score = forecast speed, threshold = the speed below which the segment counts as congested.
+                    alerts.Add(Alert(ScoringAlert.Congestion, row.Segment, new DateTimeOffset(row.For, TimeSpan.Zero), row.SpeedKmh,
+                        options.CongestionSpeedRatio * row.FreeFlowSpeedKmh!.Value, job, row.Model, row.Host));
                 }
             }
         }
@@ -81,25 +79,18 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
             }
         }
 
-        if (alerts.Count > 0)
-        {
-            var queue = queues.GetQueueClient(ScoringStorage.AlertsQueue);
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            foreach (var alert in alerts)
-            {
-                await queue.SendMessageAsync(Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(alert, ScoringJsonContext.Default.ScoringAlert)), cancellationToken);
-            }
-        }
-
+        await alertLog.RecordAsync(alerts, cancellationToken);
         return alerts.Count;
     }
 
     public async Task<SegmentForecast?> FindForecastAsync(string segment, CancellationToken cancellationToken = default)
     {
         var entity = await FindAsync(ScoringStorage.SegmentForecastsTable, ScoringStorage.SegmentPartition, segment, cancellationToken);
-        return entity is null ? null : new SegmentForecast(
+        // A row without a speed was written by the stand-in before the trained model: no forecast.
+        return entity?.GetDouble("SpeedKmh") is null ? null : new SegmentForecast(
             entity.GetString("Segment") ?? segment, entity.GetDateTimeOffset("BasedOn") ?? default, entity.GetDateTimeOffset("For") ?? default,
-            entity.GetDouble("Congestion") ?? 0, entity.GetBoolean("Alert") ?? false, entity.GetInt32("Devices") ?? 0,
+            entity.GetDouble("SpeedKmh")!.Value, entity.GetDouble("LatestSpeedKmh"), entity.GetDouble("FreeFlowSpeedKmh"),
+            entity.GetDouble("Congestion"), entity.GetString("Level"), entity.GetBoolean("Alert") ?? false, entity.GetInt32("Devices") ?? 0,
             entity.GetString("JobId") ?? "", entity.GetString("Model") ?? "", entity.GetString("Host") ?? "", entity.GetBoolean("Verified") ?? false);
     }
 
@@ -125,8 +116,27 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, QueueServiceClien
         }
     }
 
+    /// <summary>The scored speed as a forecast row; congestion only where the free-flow speed is known.</summary>
+    private ForecastRow ToForecastRow(ScoreJob job, IScoringModel model, ScoredRow scored)
+    {
+        var row = new ForecastRow
+        {
+            Job = job.JobId, Model = model.Name, Segment = scored.Row.Entity, Devices = scored.Row.Devices,
+            BasedOn = scored.Row.BasedOn.UtcDateTime, For = scored.Row.For.UtcDateTime, SpeedKmh = scored.Score,
+            LatestSpeedKmh = scored.Row.LatestSpeedKmh, FreeFlowSpeedKmh = scored.Row.FreeFlowSpeedKmh, Host = scored.Host, Verified = scored.Verified,
+        };
+        if (scored.Row.FreeFlowSpeedKmh is { } freeFlow && double.IsFinite(scored.Score))
+        {
+            row.Congestion = CongestionLevels.Congestion(scored.Score, freeFlow);
+            row.Level = CongestionLevels.Level(scored.Score, freeFlow, options.CongestionSpeedRatio);
+            row.Alert = row.Level == CongestionLevels.Congested;
+        }
+
+        return row;
+    }
+
     private static ScoringAlert Alert(string type, string entity, DateTimeOffset time, double score, double threshold, ScoreJob job, string model, string host) =>
-        new($"{job.JobId}|{model}|{entity}|{time.UtcDateTime:yyyyMMddHHmm}", type, entity, time, score, threshold, job.JobId, model, host);
+        new($"{job.JobId}|{type}|{entity}", type, entity, time, score, threshold, job.JobId, model, host);
 
     private static async Task UploadParquetAsync<T>(BlobClient blob, IReadOnlyList<T> rows, CancellationToken cancellationToken)
         where T : new()

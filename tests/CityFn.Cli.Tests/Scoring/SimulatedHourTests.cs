@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using CityFn.Core.EdgeHosts;
+using CityFn.Core.Ingest;
+using CityFn.Core.Scoring;
+using CityFn.Core.Scoring.Alerts;
+using CityFn.Core.Scoring.Outputs;
+using CityFn.Edge;
+using CityFn.LocalDev;
+using CityFn.Simulator;
+using CityFn.TestSupport;
+using Parquet.Serialization;
+using Xunit.Abstractions;
+
+namespace CityFn.Cli.Tests.Scoring;
+
+/// <summary>
+/// Issue 6's "done when", end to end through the CLI: simulate an hour of a small city → network publish →
+/// register --file → ingest → score on a real edge host serving the committed models (models/), then check
+/// what city IT reads: forecasts against the simulator's true speeds, quality of faulty against clean devices,
+/// and the alert log.
+/// </summary>
+[Collection(LocalDependenciesCollection.Name)]
+public sealed class SimulatedHourTests(AzuriteFixture azurite, ITestOutputHelper output) : IDisposable
+{
+    // Thursday: no earlier day is in storage, so the historical profile is empty (the latest speed stands in).
+    private const string Start = "2026-11-26T07:00:00Z";
+    private const int Seed = 31;
+    private const int Devices = 24;
+    private const int Minutes = 60;
+    private const string Grid = "3x3";
+    private const double IncidentsPerDay = 300;
+    private const double FaultRate = 0.1;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("cityfn-hour-").FullName;
+
+    [Fact]
+    public async Task A_simulated_hour_yields_forecasts_near_the_true_speeds_quality_that_finds_the_faults_and_alerts()
+    {
+        var storage = azurite.ConnectionString;
+        await Cli("simulate", "--out", _directory, "--seed", Seed.ToString(CultureInfo.InvariantCulture), "--devices", Devices.ToString(CultureInfo.InvariantCulture),
+            "--minutes", Minutes.ToString(CultureInfo.InvariantCulture), "--grid", Grid, "--start", Start, "--incidents-per-day", IncidentsPerDay.ToString(CultureInfo.InvariantCulture),
+            "--fault-rate", FaultRate.ToString(CultureInfo.InvariantCulture), "--partitions", "1", "--json");
+        await Cli("network", "publish", Path.Combine(_directory, "road-network.json"), "--storage", storage);
+        await Cli("register", "--file", Path.Combine(_directory, "registry.json"), "--storage", storage);
+        // Other tests of this collection leave jobs behind: score only this hour's.
+        var jobsQueue = new QueueServiceClient(storage).GetQueueClient(ScoringStorage.JobsQueue);
+        await jobsQueue.CreateIfNotExistsAsync();
+        await jobsQueue.ClearMessagesAsync();
+        await Cli("ingest", Path.Combine(_directory, "capture"), "--storage", storage, "--json");
+
+        await using (var host = await StartEdgeHostAsync(storage))
+        {
+            var scored = await Cli("score", "--storage", storage, "--json");
+            using var summary = JsonDocument.Parse(scored);
+            Assert.Equal(0, summary.RootElement.GetProperty("poisoned").GetInt32());
+            Assert.Equal(0, summary.RootElement.GetProperty("mismatches").GetInt32());
+            Assert.True(summary.RootElement.GetProperty("scored").GetInt32() >= Minutes, scored);
+        }
+
+        var simulation = new CitySimulation(new SimulationOptions
+        {
+            Seed = Seed, Devices = Devices, Minutes = Minutes, Start = DateTimeOffset.Parse(Start, CultureInfo.InvariantCulture),
+            FaultRate = FaultRate, Network = new NetworkOptions { Rows = 3, Columns = 3 }, IncidentsPerDay = IncidentsPerDay,
+        });
+        var trueSpeed = new Dictionary<(string Segment, DateTimeOffset Minute), double>();
+        foreach (var minute in simulation.Run())
+        {
+            foreach (var reading in minute.Traffic.Readings)
+            {
+                trueSpeed[(reading.SegmentId, minute.MinuteStart)] = reading.SpeedKmh;
+            }
+        }
+
+        // Forecasts: one per detector segment per minute, and closer to the truth than "no change" (persistence).
+        var forecasts = await ReadParquetAsync<ForecastRow>(storage, "forecasts/date=2026-11-26/");
+        var detectorSegments = simulation.Devices.Where(d => d.SegmentId is not null).Select(d => d.SegmentId!).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(detectorSegments.Order(StringComparer.Ordinal), forecasts.Select(f => f.Segment).Distinct().Order(StringComparer.Ordinal));
+        var scoredRows = forecasts
+            .Where(f => trueSpeed.ContainsKey((f.Segment, new DateTimeOffset(f.For, TimeSpan.Zero))))
+            .Select(f => (Forecast: f.SpeedKmh, Latest: f.LatestSpeedKmh!.Value, Truth: trueSpeed[(f.Segment, new DateTimeOffset(f.For, TimeSpan.Zero))]))
+            .ToList();
+        var modelMae = scoredRows.Average(r => Math.Abs(r.Forecast - r.Truth));
+        var persistenceMae = scoredRows.Average(r => Math.Abs(r.Latest - r.Truth));
+        output.WriteLine($"forecast rows {forecasts.Count}, scored against truth {scoredRows.Count}: MAE model {modelMae:F2} km/h, persistence {persistenceMae:F2} km/h");
+        Assert.True(modelMae < persistenceMae, $"model MAE {modelMae:F2} km/h should beat persistence {persistenceMae:F2} km/h");
+        Assert.True(modelMae < 5, $"model MAE {modelMae:F2} km/h");
+
+        // Quality: every device has a score; devices with stuck or spike faults look worse than clean ones.
+        var quality = await ReadParquetAsync<QualityRow>(storage, "quality/date=2026-11-26/");
+        var truth = File.ReadAllLines(Path.Combine(_directory, "truth.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var faulty = truth.Select(t => t.GetProperty("device").GetString()!).ToHashSet(StringComparer.Ordinal);
+        var stuckOrSpike = truth.Where(t => t.GetProperty("fault").GetString() is "stuck_at" or "spike").Select(t => t.GetProperty("device").GetString()!).ToHashSet(StringComparer.Ordinal);
+        var worst = quality.GroupBy(q => q.Device, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(q => q.FaultProbability), StringComparer.Ordinal);
+        Assert.Equal(Devices, worst.Count);
+        var clean = worst.Where(w => !faulty.Contains(w.Key)).Select(w => w.Value).ToList();
+        output.WriteLine($"faulty devices {faulty.Count} (stuck/spike {stuckOrSpike.Count}), alerts at or above 0.8: {worst.Count(w => w.Value >= 0.8)} ({worst.Count(w => w.Value >= 0.8 && faulty.Contains(w.Key))} faulty); clean worst {clean.Max():F3}");
+        Assert.NotEmpty(stuckOrSpike);
+        Assert.All(stuckOrSpike, d => Assert.True(worst[d] > clean.Max(), $"{d}: {worst[d]:F3} vs clean max {clean.Max():F3}"));
+
+        // Alerts: the incidents' congestion and the faults are in the alert log, newest first.
+        var alerts = await new AlertLog(new TableServiceClient(storage), new QueueServiceClient(storage)).ListRecentAsync(1000);
+        var ours = alerts.Where(a => a.Time.UtcDateTime.Date == new DateTime(2026, 11, 26)).ToList();
+        output.WriteLine($"alerts: {ours.Count(a => a.Type == ScoringAlert.Congestion)} congestion, {ours.Count(a => a.Type == ScoringAlert.SensorFault)} sensor fault");
+        Assert.Contains(ours, a => a.Type == ScoringAlert.Congestion && a.Score < a.Threshold);
+        Assert.Contains(ours, a => a.Type == ScoringAlert.SensorFault && faulty.Contains(a.Entity));
+        Assert.Equal(ours.OrderByDescending(a => a.Time), ours);
+    }
+
+    private async Task<string> Cli(params string[] args)
+    {
+        var (exitCode, text) = await CliRun.InvokeAsync(args);
+        Assert.True(exitCode == 0, $"cityfn {args[0]} exited {exitCode}: {text}");
+        return text;
+    }
+
+    /// <summary>An edge host serving the committed models, registered (and heartbeating) in the test's storage.</summary>
+    private async Task<AsyncApp> StartEdgeHostAsync(string storage)
+    {
+        var keyFile = Path.Combine(_directory, "operator.key");
+        await File.WriteAllTextAsync(keyFile, OperatorKey.Generate().ToHex());
+        var app = EdgeHost.Build(
+        [
+            "--models", Path.Combine(RepositoryRoot.Find(), "models"), "--port", FreePorts.Pick(1)[0].ToString(CultureInfo.InvariantCulture),
+            "--device", "cpu", "--key-file", keyFile, "--Logging:LogLevel:Default=Warning", "--register", "--storage", storage, "--Edge:HeartbeatSeconds=10",
+        ]);
+        await app.StartAsync();
+        var registry = EdgeHostRegistry.Create(Core.Storage.StorageConnection.FromConnectionString(storage), TimeProvider.System);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!(await registry.ListAsync(timeout.Token)).Any(h => h.Status == "active" && h.Models.Contains("traffic-forecast")))
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+
+        return new AsyncApp(app);
+    }
+
+    private static async Task<List<T>> ReadParquetAsync<T>(string storage, string prefix)
+        where T : class, new()
+    {
+        var container = new BlobServiceClient(storage).GetBlobContainerClient(IngestStorage.AnalyticsContainer);
+        var rows = new List<T>();
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix))
+        {
+            using var buffer = new MemoryStream();
+            await container.GetBlobClient(blob.Name).DownloadToAsync(buffer);
+            buffer.Position = 0;
+            rows.AddRange((await ParquetSerializer.DeserializeAsync<T>(buffer)).Data);
+        }
+
+        return rows;
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private sealed class AsyncApp(Microsoft.AspNetCore.Builder.WebApplication app) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
