@@ -12,6 +12,17 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund
 fi
 
+# The dashboard tests drive Debian's Chromium (tests/CityFn.Dashboard.Tests); they fail, not skip, without it.
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "==> installing chromium (Debian package; the dashboard's browser test needs /usr/bin/chromium, ~30 s)"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "error: /usr/bin/chromium is missing and installing it needs root: sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 echo "==> dotnet restore"
 dotnet restore CityFn.sln --nologo -v quiet
 

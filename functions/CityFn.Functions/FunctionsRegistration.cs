@@ -1,3 +1,4 @@
+using CityFn.Core.Dashboard;
 using CityFn.Core.EdgeHosts;
 using CityFn.Core.Health;
 using CityFn.Core.Ingest;
@@ -25,6 +26,7 @@ public static class FunctionsRegistration
         builder.Services.AddSingleton<EdgeHostRegistry>();
         builder.Services.AddCityFnSettlement();
         builder.Services.AddCityFnScoring();
+        builder.Services.AddCityFnDashboard();
         return builder;
     }
 }

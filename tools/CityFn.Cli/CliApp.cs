@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(Rewards.SettleCommands.BuildVerify(console));
         root.Subcommands.Add(Rewards.ClaimCommand.Build(console));
         root.Subcommands.Add(Demo.DemoCommand.Build(console));
+        root.Subcommands.Add(Dashboard.DashboardCommand.Build(console));
         return root;
     }
 

@@ -65,7 +65,11 @@ public sealed class DeviceRegistryStore(TableServiceClient tables)
     /// All registrations, as the snapshot one ingest run validates against. A city's devices number in the
     /// tens of thousands, a few MB: cheaper than one lookup per device per file.
     /// </summary>
-    public async Task<DeviceDirectory> LoadDirectoryAsync(CancellationToken cancellationToken = default)
+    public async Task<DeviceDirectory> LoadDirectoryAsync(CancellationToken cancellationToken = default) =>
+        new(await ListAsync(cancellationToken));
+
+    /// <summary>All registrations (the directory above, and the dashboard's sensor map).</summary>
+    public async Task<IReadOnlyList<DeviceRegistration>> ListAsync(CancellationToken cancellationToken = default)
     {
         var table = await TableAsync(cancellationToken);
         var registrations = new List<DeviceRegistration>();
@@ -74,7 +78,7 @@ public sealed class DeviceRegistryStore(TableServiceClient tables)
             registrations.Add(ToRegistration(entity));
         }
 
-        return new DeviceDirectory(registrations);
+        return registrations;
     }
 
     private static DeviceRegistration ToRegistration(TableEntity entity)

@@ -30,6 +30,20 @@ public sealed class SettlementStore(TableServiceClient tables, BlobServiceClient
         return entity.HasValue ? FromEntity(entity.Value!) : null;
     }
 
+    /// <summary>The newest <paramref name="max"/> epochs' states, newest first (the dashboard's epochs table).</summary>
+    public async Task<IReadOnlyList<SettlementState>> ListRecentAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var table = await TableAsync(cancellationToken);
+        var states = new List<SettlementState>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
+        {
+            states.Add(FromEntity(entity));
+        }
+
+        return [.. states.OrderByDescending(s => s.Epoch).Take(max)];
+    }
+
     /// <summary>Stores a new state; false when the epoch already has one (another run computed it first).</summary>
     public async Task<bool> TryAddAsync(SettlementState state, CancellationToken cancellationToken = default)
     {
