@@ -17,59 +17,34 @@ internal static class DemoAnalysis
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Forecast MAE. The forecast files are read column by column, so any forecast model's output works: a
-    /// numeric column whose name holds "speed" is the forecast speed (km/h) for the row's time "for"; the row's
-    /// "segment" (or a traffic device, mapped to its segment) names where. Persistence predicts the true speed
-    /// at "based_on" (the forecast's last minute) for "for".
+    /// Forecast MAE: each forecast row's speed against the simulator's true (noise-free) segment speed in the
+    /// minute it is for; persistence predicts the latest measured speed the forecast was based on.
     /// </summary>
     public static async Task<DemoForecast> ForecastAsync(
-        BlobContainerClient analytics, string model, IReadOnlyDictionary<(string Segment, DateTimeOffset Minute), double> trueSpeeds,
-        IReadOnlyDictionary<string, string> segmentOfDevice, CancellationToken cancellationToken = default)
+        BlobContainerClient analytics, string model, IReadOnlyDictionary<(string Segment, DateTimeOffset Minute), double> trueSpeeds, CancellationToken cancellationToken = default)
     {
         long forecasts = 0, compared = 0;
         double error = 0, persistenceError = 0;
-        string? speedColumn = null;
         await foreach (var blob in analytics.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix: "forecasts/", cancellationToken: cancellationToken))
         {
-            var columns = await ReadColumnsAsync(analytics.GetBlobClient(blob.Name), cancellationToken);
-            var rows = columns.Values.FirstOrDefault()?.Count ?? 0;
-            forecasts += rows;
-            speedColumn ??= columns.Keys.FirstOrDefault(name => name.Contains("speed", StringComparison.OrdinalIgnoreCase) && columns[name].Any(v => v is double or float));
-            if (speedColumn is null || !columns.TryGetValue("for", out var forTimes) || !columns.TryGetValue("based_on", out var basedOn))
+            using var stream = await DownloadAsync(analytics.GetBlobClient(blob.Name), cancellationToken);
+            foreach (var row in (await ParquetSerializer.DeserializeAsync<ForecastRow>(stream, cancellationToken: cancellationToken)).Data)
             {
-                continue;
-            }
-
-            var where = columns.GetValueOrDefault("segment") ?? columns.GetValueOrDefault("device") ?? columns.GetValueOrDefault("detector");
-            for (var i = 0; i < rows; i++)
-            {
-                if (where?[i] is not string entity || columns[speedColumn][i] is not { } predictedValue
-                    || forTimes[i] is not DateTime forTime || basedOn[i] is not DateTime basedTime)
-                {
-                    continue;
-                }
-
-                var segment = segmentOfDevice.GetValueOrDefault(entity) ?? entity;
-                if (trueSpeeds.TryGetValue((segment, Floor(forTime)), out var actual) && trueSpeeds.TryGetValue((segment, Floor(basedTime)), out var latest))
+                forecasts++;
+                if (row.LatestSpeedKmh is { } latest && trueSpeeds.TryGetValue((row.Segment, Floor(row.For)), out var actual))
                 {
                     compared++;
-                    error += Math.Abs(Convert.ToDouble(predictedValue, System.Globalization.CultureInfo.InvariantCulture) - actual);
+                    error += Math.Abs(row.SpeedKmh - actual);
                     persistenceError += Math.Abs(latest - actual);
                 }
             }
         }
 
-        if (compared == 0)
-        {
-            var note = speedColumn is null
-                ? $"not measured: the {model} model in use forecasts no speed (its output is a congestion score), so there is nothing to compare in km/h"
-                : "not measured: no forecast matched a simulated segment-minute";
-            return new DemoForecast(model, forecasts, 0, null, null, note);
-        }
-
-        return new DemoForecast(
-            model, forecasts, compared, Math.Round(error / compared, 2), Math.Round(persistenceError / compared, 2),
-            $"mean absolute error of the {speedColumn} forecast against the simulator's true segment speed at the forecast time; persistence carries the speed of the forecast's last minute forward");
+        return compared == 0
+            ? new DemoForecast(model, forecasts, 0, null, null, "not measured: no forecast is for a minute inside the simulated run")
+            : new DemoForecast(
+                model, forecasts, compared, Math.Round(error / compared, 2), Math.Round(persistenceError / compared, 2),
+                "forecasts whose target minute lies inside the simulated run, against the simulator's true segment speed in that minute; persistence predicts the latest measured speed");
     }
 
     /// <summary>Fault detection: each device-minute of truth.jsonl against the quality score of the window ending with that minute.</summary>
@@ -120,19 +95,6 @@ internal static class DemoAnalysis
         return new DemoFaults(
             threshold, scores.Count, flagged.Count, flaggedFaulty, flagged.Count == 0 ? null : Math.Round((double)flaggedFaulty / flagged.Count, 3), kinds,
             "a device-minute is flagged when the quality score of the 30-minute window ending with it is at or above the threshold; detected = injected device-minutes flagged (replays: messages rejected at ingest)");
-    }
-
-    private static async Task<Dictionary<string, List<object?>>> ReadColumnsAsync(BlobClient blob, CancellationToken cancellationToken)
-    {
-        using var stream = await DownloadAsync(blob, cancellationToken);
-        var result = await ParquetSerializer.DeserializeUntypedAsync(stream, cancellationToken: cancellationToken);
-        var columns = new Dictionary<string, List<object?>>(StringComparer.Ordinal);
-        foreach (var field in result.Schema.GetDataFields())
-        {
-            columns[field.Name] = [.. result.Data.Select(row => row.TryGetValue(field.Name, out var value) ? value : null)];
-        }
-
-        return columns;
     }
 
     private static async Task<MemoryStream> DownloadAsync(BlobClient blob, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using CityFn.Cli.Dashboard;
 using CityFn.Cli.Simulate;
 using CityFn.Contracts;
 using Spectre.Console;
@@ -22,10 +23,11 @@ public static class DemoCommand
         var verification = new Option<double>("--verification") { Description = "Fraction of scoring jobs spot-checked (the deployed default is 0.05).", DefaultValueFactory = _ => 0.25 };
         var parallelism = new Option<int>("--parallelism") { Description = "Scoring jobs at a time.", DefaultValueFactory = _ => 4 };
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON object and no progress." };
+        var serve = new Option<bool>("--serve") { Description = "After the report, keep everything running and serve the dashboard on 127.0.0.1 until Ctrl+C." };
         var keep = new Option<bool>("--keep") { Description = "Keep the data folder (capture files, registry.json, truth.jsonl, models, operator keys) and print its path." };
         var command = new Command("demo", "Run CityFn end to end locally: Azurite, a Hardhat node, three edge hosts (one lying), a simulated city, ingest → scoring → settlement per epoch, an on-chain claim, and a report.")
         {
-            devices, minutes, seed, epochMinutes, verification, parallelism, json, keep,
+            devices, minutes, seed, epochMinutes, verification, parallelism, json, keep, serve,
         };
 
         CliAction.Set(command, console, async (parseResult, cancellationToken) =>
@@ -47,10 +49,46 @@ public static class DemoCommand
                     $"[bold]CityFn demo[/]: {settings.Devices} devices, {settings.Minutes} simulated minutes from {settings.Start:yyyy-MM-dd HH:mm} UTC, {settings.Minutes / settings.EpochMinutes} epochs of {settings.EpochMinutes} min, seed {settings.Seed}");
             }
 
+            DemoReport Complete(DemoReport report) => report with
+            {
+                Run = report.Run with { Seconds = Math.Round(progress.Elapsed.TotalSeconds, 1) },
+                Phases = progress.Phases,
+                Failure = FailureOf(report),
+            };
+
+            void Print(DemoReport report)
+            {
+                if (asJson)
+                {
+                    console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report, DemoJsonContext.Default.DemoReport));
+                }
+                else
+                {
+                    DemoReportText.Write(console, report);
+                }
+            }
+
+            var served = false;
+            async Task ServeAsync(DemoReport report, DashboardSettings dashboard, CancellationToken token)
+            {
+                Print(Complete(report));
+                served = true;
+                await using var server = await DashboardServer.StartAsync(dashboard, cancellationToken: token);
+                console.MarkupLineInterpolated($"dashboard: [bold]{server.PageUrl}[/]  (Azurite, the chain and the edge hosts keep running; Ctrl+C stops everything)");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Ctrl+C: stop the server, then everything else, and exit normally.
+                }
+            }
+
             DemoReport report;
             try
             {
-                report = await new DemoRun(settings, progress).RunAsync(cancellationToken);
+                report = await new DemoRun(settings, progress, parseResult.GetValue(serve) ? ServeAsync : null).RunAsync(cancellationToken);
             }
             catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or ContractRevertedException
                 or Azure.RequestFailedException or HttpRequestException or IOException or InvalidDataException)
@@ -60,19 +98,14 @@ public static class DemoCommand
                 return CliAction.NotOk;
             }
 
-            report = report with
+            report = Complete(report);
+            if (served)
             {
-                Run = report.Run with { Seconds = Math.Round(progress.Elapsed.TotalSeconds, 1) },
-                Phases = progress.Phases,
-                Failure = FailureOf(report),
-            };
-            if (asJson)
-            {
-                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report, DemoJsonContext.Default.DemoReport));
+                console.MarkupLine("stopped: " + Markup.Escape(string.Join(", ", report.Stopped)));
             }
             else
             {
-                DemoReportText.Write(console, report);
+                Print(report);
             }
 
             return report.Failure is null ? CliAction.Ok : CliAction.NotOk;

@@ -3,6 +3,7 @@ using System.Numerics;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using CityFn.Cli.Dashboard;
 using CityFn.Cli.Ingest;
 using CityFn.Cli.Rewards;
 using CityFn.Cli.Scoring;
@@ -13,6 +14,7 @@ using CityFn.Core.EdgeHosts;
 using CityFn.Core.Ethereum;
 using CityFn.Core.Ingest;
 using CityFn.Core.Ingest.Capture;
+using CityFn.Core.Network;
 using CityFn.Core.Rewards;
 using CityFn.Core.Rewards.Ledger;
 using CityFn.Core.Rewards.Settlement;
@@ -36,7 +38,7 @@ namespace CityFn.Cli.Demo;
 /// (IngestStage, ScoreQueueDrainer/ScoreStage, SettlementStage) — claims for the best-paid sensor owner, and
 /// compares the outputs with the simulator's truth. Everything it started is stopped before it returns.
 /// </summary>
-internal sealed class DemoRun(DemoSettings settings, DemoProgress progress)
+internal sealed class DemoRun(DemoSettings settings, DemoProgress progress, Func<DemoReport, DashboardSettings, CancellationToken, Task>? beforeStop = null)
 {
     private const string DeployerRole = "sensor owner";
 
@@ -162,7 +164,11 @@ internal sealed class DemoRun(DemoSettings settings, DemoProgress progress)
             });
         progress.End($"{simulated.Devices} devices, {simulated.Minutes} minutes, {simulated.Messages:N0} signed messages ({simulated.ReplayedMessages} replays) in {simulated.Files} capture files, {simulated.FaultyDeviceMinutes} faulty device-minutes");
 
-        progress.Begin("register the devices");
+        // The traffic forecast reads the road network (neighbours, free-flow speeds, time zone) from storage.
+        progress.Begin("publish the road network and register the devices");
+        var network = RoadNetworkStore.Parse(
+            await File.ReadAllBytesAsync(Path.Combine(simulationFolder, SimulationRun.RoadNetworkFileName), cancellationToken), SimulationRun.RoadNetworkFileName);
+        await new RoadNetworkStore(new BlobServiceClient(connectionString)).SaveAsync(network, cancellationToken);
         var tables = new TableServiceClient(connectionString);
         var registryFile = RegistryFileImport.Read(Path.Combine(simulationFolder, SimulationRun.RegistryFileName));
         var deviceRegistry = new DeviceRegistryStore(tables);
@@ -173,7 +179,7 @@ internal sealed class DemoRun(DemoSettings settings, DemoProgress progress)
             throw new InvalidOperationException($"The registry refused {registered.Refused.Values.Sum()} device registrations: {string.Join(", ", registered.Refused.Select(r => $"{r.Key} {r.Value}"))}.");
         }
 
-        progress.End($"{registered.Stored} devices bound to {simulation.Owners} owners (EIP-712, both signatures checked)");
+        progress.End($"{network.Segments.Count} road segments published; {registered.Stored} devices bound to {simulation.Owners} owners (EIP-712, both signatures checked)");
 
         // Ingest, score and settle epoch by epoch.
         var blobs = new BlobServiceClient(connectionString);
@@ -278,9 +284,7 @@ internal sealed class DemoRun(DemoSettings settings, DemoProgress progress)
         }).ToList();
         var analytics = blobs.GetBlobContainerClient(IngestStorage.AnalyticsContainer);
         var allIngest = IngestCommand.Combine(ingested);
-        var segmentOfDevice = registryFile.Devices.Where(d => d.Registration.Segment is not null)
-            .ToDictionary(d => d.Registration.Device.ToLowerInvariant(), d => d.Registration.Segment!, StringComparer.Ordinal);
-        var forecast = await DemoAnalysis.ForecastAsync(analytics, SimpleTrafficForecastFeatures.ModelName, trueSpeeds, segmentOfDevice, cancellationToken);
+        var forecast = await DemoAnalysis.ForecastAsync(analytics, TrafficForecastModel.ModelName, trueSpeeds, cancellationToken);
         var faults = await DemoAnalysis.FaultsAsync(
             analytics, Path.Combine(simulationFolder, SimulationRun.TruthFileName), scoring.GetRequiredService<ScoringOptions>().FaultAlertThreshold, allIngest.Rejected, cancellationToken);
         progress.End($"{forecast.Compared:N0} forecasts and {faults.ScoredDeviceMinutes:N0} quality scores compared");
@@ -294,7 +298,7 @@ internal sealed class DemoRun(DemoSettings settings, DemoProgress progress)
                 p.Data, p.Compute, p.Cumulative))
             .ToList();
         var scoreTotal = Sum(scores);
-        return new DemoReport(
+        var report = new DemoReport(
             new DemoRunInfo(
                 settings.Seed, settings.Devices, simulation.Owners, settings.Minutes, settings.Start, settings.End, settings.EpochMinutes, settings.VerificationFraction,
                 models, settings.Keep ? folder : null, 0),
@@ -313,6 +317,13 @@ internal sealed class DemoRun(DemoSettings settings, DemoProgress progress)
             [],
             [],
             null);
+        if (beforeStop is not null)
+        {
+            // --serve: everything still runs; the caller serves the dashboard over it until Ctrl+C.
+            await beforeStop(report, new DashboardSettings(connectionString, chain.Endpoint.RpcUrl, chain.Endpoint.ChainId, contracts.DistributorAddress), cancellationToken);
+        }
+
+        return report;
     }
 
     private static DemoScoring Sum(IReadOnlyList<ScoreSummary> scores) => new(
