@@ -19,7 +19,7 @@ public sealed partial class DemoCommandTests
     public async Task A_small_demo_settles_every_epoch_catches_the_lying_host_pays_the_claim_and_stops_everything()
     {
         var (exitCode, output) = await CliRun.InvokeAsync(
-            "demo", "--devices", "20", "--minutes", "30", "--epoch-minutes", "15", "--seed", "11", "--verification", "0.5", "--json");
+            "demo", "--devices", "10", "--minutes", "10", "--epoch-minutes", "5", "--seed", "11", "--verification", "1", "--json");
 
         Assert.True(exitCode == 0, output);
         using var document = JsonDocument.Parse(output);
@@ -45,7 +45,7 @@ public sealed partial class DemoCommandTests
             Assert.Equal(0, honest.GetProperty("failedChecks").GetInt64());
         }
 
-        // Two 15-minute epochs, each with a root published on-chain in a transaction.
+        // Two 5-minute epochs, each with a root published on-chain in a transaction.
         var epochs = report.GetProperty("epochs").EnumerateArray().ToList();
         Assert.Equal(2, epochs.Count);
         Assert.Equal(epochs[0].GetProperty("epoch").GetInt64() + 1, epochs[1].GetProperty("epoch").GetInt64());
