@@ -33,7 +33,8 @@ public sealed partial class DemoCommandTests
         Assert.Equal(readings.GetProperty("messages").GetInt64(), readings.GetProperty("accepted").GetInt64() + rejected);
         Assert.True(readings.GetProperty("accepted").GetInt64() > 0);
 
-        // The host serving tampered models is quarantined with stored evidence; the honest ones are not.
+        // The host serving tampered models is quarantined with stored evidence; the honest ones are not. Every
+        // job is spot-checked (--verification 1), so the liar is caught on its first job, whatever the seed.
         var hosts = report.GetProperty("hosts").EnumerateArray().ToList();
         Assert.Equal(3, hosts.Count);
         var liar = Assert.Single(hosts, h => h.GetProperty("misbehaving").GetBoolean());

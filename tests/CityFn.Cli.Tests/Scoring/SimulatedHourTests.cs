@@ -143,7 +143,7 @@ public sealed class SimulatedHourTests(AzuriteFixture azurite, ITestOutputHelper
     {
         var container = new BlobServiceClient(storage).GetBlobContainerClient(IngestStorage.AnalyticsContainer);
         var rows = new List<T>();
-        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix))
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None))
         {
             using var buffer = new MemoryStream();
             await container.GetBlobClient(blob.Name).DownloadToAsync(buffer);
