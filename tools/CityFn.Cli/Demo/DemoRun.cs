@@ -40,7 +40,7 @@ namespace CityFn.Cli.Demo;
 /// </summary>
 internal sealed class DemoRun(DemoSettings settings, DemoProgress progress, Func<DemoReport, DashboardSettings, CancellationToken, Task>? beforeStop = null)
 {
-    private const string DeployerRole = "sensor owner";
+    private const string SensorOwnerRole = "sensor owner";
 
     public async Task<DemoReport> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -294,7 +294,7 @@ internal sealed class DemoRun(DemoSettings settings, DemoProgress progress, Func
             .OrderByDescending(p => BigInteger.Parse(p.Cumulative, CultureInfo.InvariantCulture)).ThenBy(p => p.Account, StringComparer.Ordinal)
             .Take(5)
             .Select(p => new DemoContributor(
-                p.Account, hostOperators.Contains(p.Account.ToLowerInvariant()) ? $"edge host operator ({NameOf(hosts, p.Account)})" : DeployerRole,
+                p.Account, hostOperators.Contains(p.Account.ToLowerInvariant()) ? $"edge host operator ({NameOf(hosts, p.Account)})" : SensorOwnerRole,
                 p.Data, p.Compute, p.Cumulative))
             .ToList();
         var scoreTotal = Sum(scores);
