@@ -39,10 +39,13 @@ public sealed class DashboardFunctionsTests(AzuriteFixture azurite)
         });
 
         // The Functions host tries overlapping routes in function-name order, not literal-first (azure-functions-host#9876).
-        var templates = routes.Select(r => (r.Name, Segments: r.Binding.GetProperty("route").GetString()!.Split('/'))).ToList();
+        var templates = routes.Select(r => (
+            r.Name,
+            Segments: r.Binding.GetProperty("route").GetString()!.Split('/'),
+            Methods: r.Binding.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).ToHashSet())).ToList();
         foreach (var a in templates)
         {
-            foreach (var b in templates.Where(b => string.CompareOrdinal(a.Name, b.Name) < 0 && b.Segments.Length == a.Segments.Length))
+            foreach (var b in templates.Where(b => string.CompareOrdinal(a.Name, b.Name) < 0 && b.Segments.Length == a.Segments.Length && b.Methods.Overlaps(a.Methods)))
             {
                 var overlap = a.Segments.Zip(b.Segments).All(p => p.First == p.Second || p.First.StartsWith('{') || p.Second.StartsWith('{'));
                 Assert.False(overlap, $"{a.Name} ({string.Join('/', a.Segments)}) and {b.Name} ({string.Join('/', b.Segments)}) match the same paths.");

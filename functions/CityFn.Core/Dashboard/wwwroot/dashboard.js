@@ -40,8 +40,7 @@
 
   function formatTime(iso) {
     if (!iso) return "";
-    const options = { dateStyle: "medium", timeStyle: "short" };
-    if (state.timeZone) options.timeZone = state.timeZone;
+    const options = { dateStyle: "medium", timeStyle: "short", timeZone: state.timeZone || "UTC" };
     try { return new Intl.DateTimeFormat("en-GB", options).format(new Date(iso)); }
     catch { return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC"; }
   }
@@ -283,9 +282,13 @@
   // ---- page --------------------------------------------------------------------------------------------------
 
   async function refresh() {
-    const results = await Promise.all([loadMap(), loadAlerts(), loadEpochs()]);
+    // The map brings the city's time zone; the first time, the other panels wait for it to format their times.
+    const map = state.timeZone === undefined ? await loadMap() : null;
+    const results = await Promise.all([map ?? loadMap(), loadAlerts(), loadEpochs()]);
     const ok = results.every(Boolean);
-    $("updated").textContent = `${ok ? "Updated" : "Partly updated"} ${new Date().toLocaleTimeString("en-GB")}`;
+    const zone = state.timeZone || "UTC";
+    const now = new Intl.DateTimeFormat("en-GB", { timeStyle: "medium", timeZone: zone }).format(new Date());
+    $("updated").textContent = `${ok ? "Updated" : "Partly updated"} ${now} (times in ${zone})`;
     document.body.dataset.state = ok ? "ready" : "error";
   }
 
