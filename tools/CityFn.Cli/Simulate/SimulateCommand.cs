@@ -31,6 +31,7 @@ public static class SimulateCommand
         var output = new Option<string?>("--out") { Description = "Output folder: capture/ (Avro), registry.json, truth.jsonl. Required unless --publish." };
         var grid = new Option<string>("--grid") { Description = "Road grid ROWSxCOLUMNS of intersections.", DefaultValueFactory = _ => "10x10" };
         var incidents = new Option<double>("--incidents-per-day") { Description = "Mean number of random incidents (lane closures) per simulated day.", DefaultValueFactory = _ => 4 };
+        var incident = new Option<string[]>("--incident") { Description = "An incident on top of the random ones: SEGMENT:MINUTE:DURATION:REMAINING, e.g. seg-r3c4-E:20:30:0.1 (lane closure from minute 20 for 30 minutes, 10 % of capacity left). Repeatable.", AllowMultipleArgumentsPerToken = false };
         var partitions = new Option<int>("--partitions") { Description = "Partitions per hub (a device always uses the same one).", DefaultValueFactory = _ => 4 };
         var captureNamespace = new Option<string>("--namespace") { Description = "Event Hubs namespace name in the capture blob names.", DefaultValueFactory = _ => "cityfn" };
         var chainId = new Option<long>("--chain-id") { Description = "EIP-712 chain id the registrations are signed for.", DefaultValueFactory = _ => 31337 };
@@ -40,7 +41,7 @@ public static class SimulateCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON summary and no progress." };
         var command = new Command("simulate", "Simulate a city: signed traffic, air, noise and weather messages with labelled faults, as Event Hubs Capture files (or sent to Event Hubs).")
         {
-            devices, minutes, seed, start, faultRate, output, grid, incidents, partitions, captureNamespace, chainId, notify, storage, publish, json,
+            devices, minutes, seed, start, faultRate, output, grid, incidents, incident, partitions, captureNamespace, chainId, notify, storage, publish, json,
         };
 
         CliAction.Set(command, console, async (parseResult, cancellationToken) =>
@@ -76,7 +77,8 @@ public static class SimulateCommand
             }
 
             if (Problem() is { } problem || !TryGrid(parseResult.GetValue(grid)!, out var network, out problem)
-                || !TryStart(parseResult.GetValue(start), publishTo is not null, minuteCount, out var first, out problem))
+                || !TryStart(parseResult.GetValue(start), publishTo is not null, minuteCount, out var first, out problem)
+                || !TryIncidents(parseResult.GetValue(incident) ?? [], first, out var given, out problem))
             {
                 console.MarkupLineInterpolated($"[red]error:[/] {problem}");
                 return CliAction.UserError;
@@ -95,6 +97,7 @@ public static class SimulateCommand
                         FaultRate = parseResult.GetValue(faultRate),
                         Network = network,
                         IncidentsPerDay = parseResult.GetValue(incidents),
+                        Incidents = given,
                     },
                     parseResult.GetValue(partitions),
                     parseResult.GetValue(captureNamespace)!,
@@ -180,6 +183,28 @@ public static class SimulateCommand
         network = new NetworkOptions();
         problem = $"--grid must be ROWSxCOLUMNS with 2 to 100 each (e.g. 10x10), got \"{text}\".";
         return false;
+    }
+
+    private static bool TryIncidents(string[] texts, DateTimeOffset start, out List<Incident> incidents, out string? problem)
+    {
+        incidents = [];
+        problem = null;
+        foreach (var text in texts)
+        {
+            var parts = text.Split(':');
+            if (parts.Length != 4 || string.IsNullOrWhiteSpace(parts[0])
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minute)
+                || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var duration) || duration < 1
+                || !double.TryParse(parts[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var remaining) || remaining is < 0 or >= 1)
+            {
+                problem = $"--incident must be SEGMENT:MINUTE:DURATION:REMAINING (e.g. seg-r3c4-E:20:30:0.1; duration >= 1 minute, remaining capacity 0 to <1), got \"{text}\".";
+                return false;
+            }
+
+            incidents.Add(new Incident(parts[0], start.AddMinutes(minute), TimeSpan.FromMinutes(duration), remaining));
+        }
+
+        return true;
     }
 
     private static bool TryStart(string? text, bool publishing, int minutes, out DateTimeOffset start, out string? problem)

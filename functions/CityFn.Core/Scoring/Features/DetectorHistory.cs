@@ -15,6 +15,9 @@ public readonly record struct ChannelHistory(long Count, double Sum)
 /// </summary>
 public interface IDetectorHistory
 {
+    /// <summary>The earliest minute (UTC) stored for <paramref name="device"/>, or null when it has none.</summary>
+    Task<DateTimeOffset?> FirstMinuteAsync(string device, CancellationToken cancellationToken = default);
+
     /// <summary>Per device, per minute start (UTC) in [from, to), per channel: count and sum of that minute.</summary>
     Task<IReadOnlyDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>> ReadMinutesAsync(
         IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
@@ -28,6 +31,26 @@ public interface IDetectorHistory
 public sealed class TableDetectorHistory(TableServiceClient tables) : IDetectorHistory
 {
     private const int ParallelQueries = 8;
+
+    public async Task<DateTimeOffset?> FirstMinuteAsync(string device, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        try
+        {
+            // Row keys start with the minute, and a partition's rows come in key order: the first row is the earliest.
+            await foreach (var entity in tables.GetTableClient(IngestStorage.AggregatesTable)
+                .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {device}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                return new DateTimeOffset(DateTime.ParseExact(entity.RowKey[..12], "yyyyMMddHHmm", CultureInfo.InvariantCulture), TimeSpan.Zero);
+            }
+        }
+        catch (Azure.RequestFailedException exception) when (exception.Status == 404)
+        {
+            // No aggregates table yet.
+        }
+
+        return null;
+    }
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>> ReadMinutesAsync(
         IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)

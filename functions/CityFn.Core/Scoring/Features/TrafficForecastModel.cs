@@ -171,6 +171,13 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
         }
 
         var devices = segments.SelectMany(s => s.Devices).ToHashSet(StringComparer.Ordinal);
+        // A city that started reporting less than a day ago has no profile: one cheap read instead of one per day and device.
+        var first = await history.FirstMinuteAsync(devices.Order(StringComparer.Ordinal).First(), cancellationToken);
+        if (first is null || first > lastMinute.AddDays(-1))
+        {
+            return result;
+        }
+
         var sums = new Dictionary<string, (double Sum, int Days)>(StringComparer.Ordinal);
         for (var day = 1; day <= options.HistoricalDays; day++)
         {
