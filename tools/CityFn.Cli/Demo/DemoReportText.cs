@@ -17,7 +17,7 @@ internal static class DemoReportText
         Title(console, "CityFn demo report");
         Line(console, string.Create(inv, $"seed {run.Seed}: {run.Devices} devices of {run.Owners} owners, {run.Minutes} simulated minutes {run.Start:yyyy-MM-dd HH:mm}–{run.End:HH:mm} UTC, run in {run.Seconds:F1} s"));
         Line(console, string.Create(inv, $"epochs of {run.EpochMinutes} min, so the {run.Minutes} minutes are {run.Minutes / run.EpochMinutes} whole epochs; each is settled once its capture files up to {DemoSettings.Grace.TotalMinutes:F0} min past its end are ingested and scored"));
-        Line(console, string.Create(inv, $"spot checks on {run.VerificationFraction:P0} of the scoring jobs (deployed default 5 %), so the lying host is caught within minutes of simulated data"));
+        Line(console, string.Create(inv, $"spot checks on {run.VerificationFraction:P0} of the scoring jobs (deployed default 5 %), so that the lying host is likely caught within minutes of simulated data"));
         foreach (var model in run.Models)
         {
             Line(console, $"model {model.Name}: {model.Source}");
@@ -57,6 +57,12 @@ internal static class DemoReportText
             var verdict = host.Status == "quarantined" ? "[red]quarantined[/]" : $"[green]{Markup.Escape(host.Status)}[/]";
             console.Profile.Out.Writer.Write(string.Create(inv, $"  {host.Name} {host.Address} {(host.Misbehaving ? "(serves tampered models)" : "(honest)")}: "));
             console.MarkupLine(string.Create(inv, $"{verdict}, {host.Checks:N0} spot checks, {host.FailedChecks:N0} failed"));
+            if (host.Misbehaving && host.Status != "quarantined")
+            {
+                // A spot check samples jobs at random: in a short run the liar may never be checked.
+                console.MarkupLine("      [yellow]not caught in this run:[/] none of its jobs was spot-checked (raise --verification or run longer)");
+            }
+
             if (host.Evidence is not null)
             {
                 Line(console, $"      evidence: {host.Evidence} ({host.QuarantineReason})");
