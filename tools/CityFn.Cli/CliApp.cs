@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(Rewards.SettleCommands.BuildSettle(console));
         root.Subcommands.Add(Rewards.SettleCommands.BuildVerify(console));
         root.Subcommands.Add(Rewards.ClaimCommand.Build(console));
+        root.Subcommands.Add(Demo.DemoCommand.Build(console));
         root.Subcommands.Add(Dashboard.DashboardCommand.Build(console));
         return root;
     }

@@ -112,7 +112,7 @@ public static class IngestCommand
     }
 
     /// <summary>The Capture blob name when the path ends in the Capture layout, else "local/&lt;relative path&gt;".</summary>
-    private static string BlobNameFor(string path, string relative)
+    internal static string BlobNameFor(string path, string relative)
     {
         var segments = Path.GetFullPath(path).Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length >= 9 && CaptureBlobName.TryParse(string.Join('/', segments[^9..]), out var name))
@@ -123,7 +123,7 @@ public static class IngestCommand
         return "local/" + relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
-    private static IngestSummary Combine(List<IngestSummary> summaries) => new(
+    internal static IngestSummary Combine(IReadOnlyCollection<IngestSummary> summaries) => new(
         summaries.Sum(s => s.Files),
         summaries.Sum(s => s.Poisoned),
         summaries.Sum(s => s.Messages),

@@ -8,7 +8,6 @@ using CityFn.Core.Ethereum;
 using CityFn.Core.Rewards.Settlement;
 using CityFn.LocalDev;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Nethereum.Signer;
 using Spectre.Console;
 
@@ -49,41 +48,27 @@ public static class ClaimCommand
             var rewards = parseResult.GetValue(api) is { } baseUrl
                 ? await FromApiAsync(baseUrl, account, cancellationToken)
                 : await services.GetRequiredService<ContributorRewardsService>().GetAsync(account, cancellationToken);
-            if (rewards.LatestEpoch is not { } epoch || BigInteger.Parse(rewards.Claimable, CultureInfo.InvariantCulture).IsZero)
+            if (rewards.LatestEpoch is null || BigInteger.Parse(rewards.Claimable, CultureInfo.InvariantCulture).IsZero)
             {
                 console.MarkupLineInterpolated($"nothing to claim for {account}: cumulative {rewards.Cumulative}, already claimed {rewards.ClaimedOnChain} (latest settled epoch {rewards.LatestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "none"})");
                 return CliAction.NotOk;
             }
 
-            var chain = services.GetRequiredService<IOptions<ChainOptions>>().Value;
             var senderKey = parseResult.GetValue(gasKeyFile) is { } gasFile ? RewardsEnvironment.ReadKeyFile(gasFile) : accountKeyHex;
-            using var client = new ChainClient(chain.RpcUrl, senderKey, chain.ChainId, chain.ClientOptions());
-            var reader = await services.GetRequiredService<SettlementChain>().ReaderAsync(cancellationToken);
-            var distributor = new RewardDistributorService(client, reader.Contracts);
-            var claim = new RewardClaim(
-                account.ToChecksumString(), BigInteger.Parse(rewards.Cumulative, CultureInfo.InvariantCulture), epoch,
-                [.. rewards.Proof.Select(node => Convert.FromHexString(node.AsSpan(2)))]);
-            var paid = payTo ?? account.ToChecksumString();
-            var before = await distributor.GetTokenBalanceAsync(paid, cancellationToken);
             try
             {
-                var receipt = payTo is null
-                    ? await distributor.ClaimAsync(claim, cancellationToken)
-                    : await distributor.ClaimForAsync(
-                        await distributor.SignClaimAsync(claim, accountKey, payTo, await client.GetLatestBlockTimestampAsync(cancellationToken) + 3_600, cancellationToken),
-                        cancellationToken);
-                var after = await distributor.GetTokenBalanceAsync(paid, cancellationToken);
+                var result = await RewardClaimer.ClaimAsync(services, rewards, accountKey, senderKey, payTo, cancellationToken);
                 console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>
                 {
-                    ["account"] = account.ToChecksumString(),
-                    ["receiver"] = paid,
-                    ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
-                    ["cumulative"] = rewards.Cumulative,
-                    ["paid"] = (after - before).ToString(CultureInfo.InvariantCulture),
-                    ["balanceBefore"] = before.ToString(CultureInfo.InvariantCulture),
-                    ["balanceAfter"] = after.ToString(CultureInfo.InvariantCulture),
-                    ["transaction"] = receipt.TransactionHash,
-                    ["gasUsed"] = receipt.GasUsed.Value.ToString(CultureInfo.InvariantCulture),
+                    ["account"] = result.Account,
+                    ["receiver"] = result.Receiver,
+                    ["epoch"] = result.Epoch.ToString(CultureInfo.InvariantCulture),
+                    ["cumulative"] = result.Cumulative,
+                    ["paid"] = result.Paid.ToString(CultureInfo.InvariantCulture),
+                    ["balanceBefore"] = result.BalanceBefore.ToString(CultureInfo.InvariantCulture),
+                    ["balanceAfter"] = result.BalanceAfter.ToString(CultureInfo.InvariantCulture),
+                    ["transaction"] = result.TransactionHash,
+                    ["gasUsed"] = result.GasUsed.ToString(CultureInfo.InvariantCulture),
                 }, ClaimJsonContext.Default.DictionaryStringString));
                 return CliAction.Ok;
             }

@@ -53,7 +53,18 @@ internal sealed class RewardsEnvironment
         var distributor = parseResult.GetValue(Distributor) ?? environment["Chain:DistributorAddress"] ?? deployment?.DistributorAddress
             ?? throw new DependencyUnavailableException("No RewardDistributor is known.", "Deploy the contracts with `cityfn chain deploy`, or pass --distributor.");
         var connectionString = parseResult.GetValue(Storage) ?? (dev?.Azurite ?? AzuriteEndpoints.Default).ConnectionString;
+        return BuildServices(connectionString, rpcUrl, chainId, distributor, settlementKey);
+    }
 
+    /// <summary>
+    /// The settlement services (AddCityFnSettlement) for this storage account and chain; the environment's
+    /// <c>Chain__*</c>, <c>Rewards__*</c> and <c>Settlement__*</c> settings apply, <paramref name="overrides"/> on top.
+    /// </summary>
+    public static ServiceProvider BuildServices(
+        string connectionString, string rpcUrl, long chainId, string distributor, ISettlementKeySource? settlementKey = null,
+        IDictionary<string, string?>? overrides = null, TimeProvider? timeProvider = null)
+    {
+        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -65,12 +76,13 @@ internal sealed class RewardsEnvironment
                 ["Chain:Confirmations"] = environment["Chain:Confirmations"] ?? "1",
                 ["Chain:KeyVaultUri"] = environment["Chain:KeyVaultUri"] ?? "",
             })
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(new TableServiceClient(connectionString))
             .AddSingleton(new BlobServiceClient(connectionString))
-            .AddSingleton(TimeProvider.System);
+            .AddSingleton(timeProvider ?? TimeProvider.System);
         if (settlementKey is not null)
         {
             services.AddSingleton(settlementKey);

@@ -17,8 +17,12 @@ internal sealed class SimulationRun(SimulationSettings settings, string? outputF
     public const string CaptureFolderName = "capture";
     public const string RoadNetworkFileName = "road-network.json";
 
-    /// <summary>Runs the whole simulation; <paramref name="progress"/> gets (minutes done, messages so far) after each minute.</summary>
-    public async Task<SimulationSummary> RunAsync(Action<int, long>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs the whole simulation; <paramref name="progress"/> gets (minutes done, messages so far) after each minute,
+    /// <paramref name="observe"/> each simulated minute (truth included) as it is produced.
+    /// </summary>
+    public async Task<SimulationSummary> RunAsync(
+        Action<int, long>? progress = null, CancellationToken cancellationToken = default, Action<CityFn.Simulator.SimulationMinute>? observe = null)
     {
         var stopwatch = Stopwatch.StartNew();
         var city = new SignedCity(settings);
@@ -49,6 +53,7 @@ internal sealed class SimulationRun(SimulationSettings settings, string? outputF
             foreach (var minute in city.Simulation.Run())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                observe?.Invoke(minute);
                 var (sent, faults) = city.Sign(minute);
                 deviceMinutes += minute.Readings.Count;
                 messages += sent.Count;
