@@ -49,7 +49,7 @@ public sealed class DashboardPageTests(SeededCityFixture city, ChromiumFixture c
         {
             var line = page.Locator($"#segments line[data-segment='{segment.Id}']");
             var expected = seeded.Congestion.TryGetValue(segment.Id, out var congestion)
-                ? congestion switch { < 0.4 => "free", < 0.7 => "moderate", _ => "heavy" }
+                ? congestion switch { < 0.15 => "free", < 0.4 => "moderate", _ => "heavy" }
                 : "none";
             Assert.Equal(expected, await line.GetAttributeAsync("data-band"));
             Assert.Equal(SegmentColours[expected], await line.EvaluateAsync<string>("e => getComputedStyle(e).stroke"));
@@ -72,7 +72,7 @@ public sealed class DashboardPageTests(SeededCityFixture city, ChromiumFixture c
 
         // The alert log: the heavy segment's congestion and the air sensor's fault.
         var alerts = await page.Locator("#alerts").InnerTextAsync();
-        Assert.Contains($"Congestion forecast 0.86 on {SeededCity.HeavySegment} (alert at 0.80)", alerts, StringComparison.Ordinal);
+        Assert.Contains($"Congestion on {SeededCity.HeavySegment}: forecast 7 km/h (alert below 30 km/h)", alerts, StringComparison.Ordinal);
         Assert.Contains($"Sensor {seeded.Devices[3].Device} looks faulty: fault probability 0.88", alerts, StringComparison.Ordinal);
 
         // The settled epoch: confirmed, 1000 tokens to 2 accounts, its root and transaction, the larger payout first.

@@ -42,6 +42,9 @@ internal sealed record SeededCity(
     public const string ModerateSegment = "seg-r1c0-E";
     public const string HeavySegment = "seg-r1c1-E";
 
+    /// <summary>Every seeded segment's free-flow speed.</summary>
+    public const double FreeFlowKmh = 50;
+
     public static async Task<SeededCity> CreateAsync(AzuriteFixture azurite, LocalChainFixture chain)
     {
         var connection = azurite.ConnectionString;
@@ -72,7 +75,7 @@ internal sealed record SeededCity(
             await store.SaveAsync(device);
         }
 
-        var congestion = new Dictionary<string, double> { [FreeSegment] = 0.15, [ModerateSegment] = 0.55, [HeavySegment] = 0.86 };
+        var congestion = new Dictionary<string, double> { [FreeSegment] = 0.05, [ModerateSegment] = 0.30, [HeavySegment] = 0.86 };
         var quality = new Dictionary<string, double> { [devices[0].Device] = 0.95, [devices[1].Device] = 0.65, [devices[3].Device] = 0.12 };
         await WriteScoresAsync(connection, now, congestion, quality, devices);
 
@@ -83,7 +86,8 @@ internal sealed record SeededCity(
     }
 
     // One traffic and one air job through the scoring stage's writer: latest-forecast and latest-quality tables,
-    // Parquet, and the alert log (0.86 congestion and 0.88 fault probability are over the 0.8 thresholds).
+    // Parquet, and the alert log. Forecasts are speeds on 50 km/h segments: congestion 0.86 is 7 km/h, below the
+    // 30 km/h alert speed (0.6 × free-flow); 0.88 fault probability is over the 0.8 threshold.
     private static async Task WriteScoresAsync(
         string connection, DateTimeOffset now, Dictionary<string, double> congestion, Dictionary<string, double> quality, List<DeviceRegistration> devices)
     {
@@ -96,7 +100,7 @@ internal sealed record SeededCity(
 
         var trafficJob = new ScoreJob("dashboard-test-traffic", "capture/dashboard-test", "traffic", "readings/dashboard-test.parquet", 3, 180, window, window.AddMinutes(5));
         await writer.WriteAsync(trafficJob, [new ModelScores(forecastModel, [.. congestion.Select(c =>
-            new ScoredRow(new FeatureRow(c.Key, "traffic", 1, window.AddMinutes(5), window.AddMinutes(20)), c.Value, "host-a", Verified: true))])]);
+            new ScoredRow(new FeatureRow(c.Key, "traffic", 1, window.AddMinutes(5), window.AddMinutes(20), LatestSpeedKmh: 45, FreeFlowSpeedKmh: FreeFlowKmh), FreeFlowKmh * (1 - c.Value), "host-a", Verified: true))])]);
 
         var kinds = devices.ToDictionary(d => d.Device, d => SensorKinds.WireName(d.Kind));
         var qualityJob = new ScoreJob("dashboard-test-quality", "capture/dashboard-test", "air", "readings/dashboard-test-q.parquet", 3, 180, window, window.AddMinutes(5));
@@ -156,7 +160,7 @@ internal sealed record SeededCity(
         }
 
         var segments = ends.Select(s => new MapSegment(
-            s.Id, Point(s.From.R, s.From.C), Point(s.To.R, s.To.C), s.From.R == 1 ? 2 : 1, Arterial: s.From.R == 1 && s.To.R == 1, 50,
+            s.Id, Point(s.From.R, s.From.C), Point(s.To.R, s.To.C), s.From.R == 1 ? 2 : 1, Arterial: s.From.R == 1 && s.To.R == 1, FreeFlowKmh,
             [.. ends.Where(o => o.To == s.From && o.From != s.To).Select(o => o.Id)],
             [.. ends.Where(o => o.From == s.To && o.To != s.From).Select(o => o.Id)])).ToList();
         return new RoadNetworkMap(RoadNetworkMap.CurrentVersion, "Europe/Amsterdam", segments);

@@ -1,8 +1,9 @@
 namespace CityFn.Core.Dashboard;
 
 /// <summary>
-/// The colour bands of the map: the page colours by band name, so the thresholds live in one place (here) and
-/// a test can check a segment's colour from the forecast it seeded.
+/// The colour bands of the map: the forecast's own level (<see cref="Scoring.Outputs.CongestionLevels"/>: free,
+/// slow below 85 % of free-flow speed, congested below Scoring__CongestionSpeedRatio × free-flow, the alert), so
+/// the map and the congestion alerts can never disagree. The page colours by band name.
 /// </summary>
 public static class CongestionBands
 {
@@ -11,18 +12,12 @@ public static class CongestionBands
     public const string ModerateBand = "moderate";
     public const string HeavyBand = "heavy";
 
-    /// <summary>Congestion from which a segment counts as moderate.</summary>
-    public const double Moderate = 0.4;
-
-    /// <summary>Congestion from which a segment counts as heavy (the default congestion alert threshold is 0.8).</summary>
-    public const double Heavy = 0.7;
-
-    public static string Of(double? congestion) => congestion switch
+    public static string Of(string? level) => level switch
     {
-        null => None,
-        < Moderate => Free,
-        < Heavy => ModerateBand,
-        _ => HeavyBand,
+        Scoring.Outputs.CongestionLevels.Free => Free,
+        Scoring.Outputs.CongestionLevels.Slow => ModerateBand,
+        Scoring.Outputs.CongestionLevels.Congested => HeavyBand,
+        _ => None,
     };
 }
 

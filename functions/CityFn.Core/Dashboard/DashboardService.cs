@@ -56,7 +56,7 @@ public sealed class DashboardService(
         {
             var forecast = forecasts.GetValueOrDefault(s.Id);
             return new SegmentView(
-                s.Id, s.From.Lat, s.From.Lon, s.To.Lat, s.To.Lon, s.Arterial, forecast?.Congestion, CongestionBands.Of(forecast?.Congestion),
+                s.Id, s.From.Lat, s.From.Lon, s.To.Lat, s.To.Lon, s.Arterial, forecast?.Congestion, CongestionBands.Of(forecast?.Level),
                 forecast?.For, forecast?.Alert ?? false);
         }).ToList();
         return new NetworkView(Now, "road-network", map.TimeZone, segments.Count(s => s.Congestion is not null), segments);
@@ -165,11 +165,11 @@ public sealed class DashboardService(
     private async Task<Dictionary<string, LatestForecast>> ForecastsAsync(CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, LatestForecast>(StringComparer.Ordinal);
-        await foreach (var entity in QueryPartitionAsync(ScoringStorage.SegmentForecastsTable, ScoringStorage.SegmentPartition, ["Segment", "Congestion", "For", "Alert"], cancellationToken))
+        await foreach (var entity in QueryPartitionAsync(ScoringStorage.SegmentForecastsTable, ScoringStorage.SegmentPartition, ["Segment", "Congestion", "Level", "For", "Alert"], cancellationToken))
         {
             if (entity.GetString("Segment") is { } segment && entity.GetDouble("Congestion") is { } congestion)
             {
-                result[segment] = new LatestForecast(congestion, entity.GetDateTimeOffset("For"), entity.GetBoolean("Alert") ?? false);
+                result[segment] = new LatestForecast(congestion, entity.GetString("Level"), entity.GetDateTimeOffset("For"), entity.GetBoolean("Alert") ?? false);
             }
         }
 
@@ -228,12 +228,12 @@ public sealed class DashboardService(
 
     private static string Describe(ScoringAlert alert) => alert.Type switch
     {
-        ScoringAlert.Congestion => string.Create(CultureInfo.InvariantCulture, $"Congestion forecast {alert.Score:0.00} on {alert.Entity} (alert at {alert.Threshold:0.00})"),
+        ScoringAlert.Congestion => string.Create(CultureInfo.InvariantCulture, $"Congestion on {alert.Entity}: forecast {alert.Score:0} km/h (alert below {alert.Threshold:0} km/h)"),
         ScoringAlert.SensorFault => string.Create(CultureInfo.InvariantCulture, $"Sensor {alert.Entity} looks faulty: fault probability {alert.Score:0.00} (alert at {alert.Threshold:0.00})"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{alert.Type} on {alert.Entity}: {alert.Score:0.00} (threshold {alert.Threshold:0.00})"),
     };
 
-    private sealed record LatestForecast(double Congestion, DateTimeOffset? For, bool Alert);
+    private sealed record LatestForecast(double Congestion, string? Level, DateTimeOffset? For, bool Alert);
 
     private sealed record LatestQuality(double Quality, DateTimeOffset? Time, bool Alert);
 

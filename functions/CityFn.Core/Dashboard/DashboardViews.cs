@@ -5,8 +5,8 @@ namespace CityFn.Core.Dashboard;
 /// <summary>
 /// <c>GET /api/dashboard/data/network</c>: every road segment as a line from its start to its end, with the newest
 /// congestion forecast (0 free flow … 1 jammed; null when no forecast exists yet). <see cref="Source"/> says where
-/// the geometry came from: "road-network" (the published map) or "none" (no map published yet: no segments). Bands: congestion below <see cref="CongestionBands.Moderate"/> is free, below
-/// <see cref="CongestionBands.Heavy"/> moderate, else heavy; the page colours by these bands.
+/// the geometry came from: "road-network" (the published map) or "none" (no map published yet: no segments). Bands: the forecast's level (free, slow → moderate,
+/// congested → heavy; see <see cref="CongestionBands"/>); the page colours by these bands.
 /// </summary>
 public sealed record NetworkView(DateTimeOffset AsOf, string Source, string? TimeZone, int Forecasts, IReadOnlyList<SegmentView> Segments);
 
