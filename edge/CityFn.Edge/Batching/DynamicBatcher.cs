@@ -14,6 +14,9 @@ namespace CityFn.Edge.Batching;
 /// With <c>dispatch_when_idle</c> (the default) the batcher stops waiting as soon as the queue is empty and no
 /// request for the model is still being read and parsed (<see cref="BeginArrival"/>): waiting longer could only
 /// add latency, since nothing else can join the batch. Under load, batches still form while the model runs.
+/// <c>instance_count</c> loops share the queue and the model's one session (ONNX Runtime runs are thread-safe):
+/// one loop at a time gathers a batch (so batches keep the queue's order and never exceed the max batch), and
+/// up to <c>instance_count</c> gathered batches run at once.
 /// </summary>
 public sealed partial class DynamicBatcher : IAsyncDisposable
 {
@@ -22,7 +25,8 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<InferenceWork> _queue;
     private readonly long _maxDelayTicks;
-    private readonly Task _loop;
+    private readonly SemaphoreSlim _gathering = new(1, 1);
+    private readonly Task[] _instances;
     private volatile bool _stopping;
     private int _waiting;
     private int _arriving;
@@ -33,9 +37,9 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
         _model = model;
         _metrics = metrics;
         _logger = logger;
-        _queue = Channel.CreateUnbounded<InferenceWork>(new UnboundedChannelOptions { SingleReader = true });
+        _queue = Channel.CreateUnbounded<InferenceWork>(new UnboundedChannelOptions { SingleReader = model.Config.InstanceCount == 1 });
         _maxDelayTicks = (long)(model.Config.MaxQueueDelayMs * Stopwatch.Frequency / 1000);
-        _loop = Task.Run(RunAsync);
+        _instances = [.. Enumerable.Range(0, Math.Max(1, model.Config.InstanceCount)).Select(_ => Task.Run(RunAsync))];
     }
 
     public OnnxModel Model => _model;
@@ -80,55 +84,85 @@ public sealed partial class DynamicBatcher : IAsyncDisposable
     {
         _stopping = true;
         _queue.Writer.TryComplete();
-        await _loop;
+        await Task.WhenAll(_instances);
+        _gathering.Dispose();
     }
 
     private async Task RunAsync()
     {
-        var reader = _queue.Reader;
         var batch = new List<InferenceWork>();
-        while (await reader.WaitToReadAsync())
+        while (true)
         {
-            if (!reader.TryRead(out var first))
+            long rows;
+            await _gathering.WaitAsync();
+            try
             {
-                continue;
+                rows = await GatherAsync(batch);
+            }
+            finally
+            {
+                _gathering.Release();
             }
 
-            batch.Add(first);
-            var rows = first.Rows;
-            if (_model.Batches)
+            if (batch.Count == 0)
             {
-                var deadline = first.EnqueuedAt + _maxDelayTicks;
-                while (rows < _model.Config.MaxBatchSize)
-                {
-                    if (reader.TryPeek(out var next))
-                    {
-                        if (rows + next.Rows > _model.Config.MaxBatchSize || !reader.TryRead(out next))
-                        {
-                            break;
-                        }
-
-                        batch.Add(next);
-                        rows += next.Rows;
-                        continue;
-                    }
-
-                    if (_model.Config.DispatchWhenIdle && Volatile.Read(ref _arriving) == 0)
-                    {
-                        break;
-                    }
-
-                    var remaining = deadline - Stopwatch.GetTimestamp();
-                    if (remaining <= 0 || _stopping || !await WaitForMoreAsync(reader, remaining))
-                    {
-                        break;
-                    }
-                }
+                return; // The queue is complete and empty: shutting down.
             }
 
             Execute(batch, rows);
             batch.Clear();
         }
+    }
+
+    /// <summary>Fills <paramref name="batch"/> with the next batch and returns its rows; leaves it empty once the queue is complete and drained.</summary>
+    private async Task<long> GatherAsync(List<InferenceWork> batch)
+    {
+        var reader = _queue.Reader;
+        InferenceWork? first;
+        do
+        {
+            if (!await reader.WaitToReadAsync())
+            {
+                return 0;
+            }
+        }
+        while (!reader.TryRead(out first));
+
+        batch.Add(first);
+        var rows = first.Rows;
+        if (!_model.Batches)
+        {
+            return rows;
+        }
+
+        var deadline = first.EnqueuedAt + _maxDelayTicks;
+        while (rows < _model.Config.MaxBatchSize)
+        {
+            if (reader.TryPeek(out var next))
+            {
+                if (rows + next.Rows > _model.Config.MaxBatchSize || !reader.TryRead(out next))
+                {
+                    break;
+                }
+
+                batch.Add(next);
+                rows += next.Rows;
+                continue;
+            }
+
+            if (_model.Config.DispatchWhenIdle && Volatile.Read(ref _arriving) == 0)
+            {
+                break;
+            }
+
+            var remaining = deadline - Stopwatch.GetTimestamp();
+            if (remaining <= 0 || _stopping || !await WaitForMoreAsync(reader, remaining))
+            {
+                break;
+            }
+        }
+
+        return rows;
     }
 
     private static async Task<bool> WaitForMoreAsync(ChannelReader<InferenceWork> reader, long remainingTicks)

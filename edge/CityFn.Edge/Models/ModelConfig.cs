@@ -9,6 +9,8 @@ namespace CityFn.Edge.Models;
 /// <c>dispatch_when_idle</c> (default true): run a forming batch at once when no other request for the model
 /// is on its way in, instead of holding it for the rest of <c>max_queue_delay_ms</c>; false waits the full
 /// window as Triton does (more rows per run, more latency for lone callers).
+/// <c>instance_count</c> (default 2, Triton's <c>instance_group.count</c>): how many batches of the model may run at
+/// once on its one session; one batch runs while the next forms, and on a many-core host several run in parallel.
 /// </summary>
 public sealed record ModelConfig(
     [property: JsonPropertyName("name")] string? Name = null,
@@ -16,10 +18,14 @@ public sealed record ModelConfig(
     [property: JsonPropertyName("max_batch_size"), Range(0, 1 << 20)] int MaxBatchSize = 1024,
     [property: JsonPropertyName("max_queue_delay_ms"), Range(0, 1000)] double MaxQueueDelayMs = 2,
     [property: JsonPropertyName("max_queue_size"), Range(1, 1 << 20)] int MaxQueueSize = 256,
-    [property: JsonPropertyName("dispatch_when_idle")] bool DispatchWhenIdle = true)
+    [property: JsonPropertyName("dispatch_when_idle")] bool DispatchWhenIdle = true,
+    [property: JsonPropertyName("instance_count"), Range(1, 256)] int InstanceCount = ModelConfig.DefaultInstanceCount)
 {
     public const string FileName = "config.json";
     public const string ModelFileName = "model.onnx";
+
+    /// <summary>Two, as Triton gives a CPU model: one batch computes while the next is gathered and the last answered.</summary>
+    public const int DefaultInstanceCount = 2;
 }
 
 [JsonSourceGenerationOptions(ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true, WriteIndented = true)]

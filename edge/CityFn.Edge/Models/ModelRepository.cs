@@ -45,7 +45,7 @@ public sealed partial class ModelRepository : IDisposable
                     throw new InvalidDataException($"Two folders in {root} declare the model name {name}.");
                 }
 
-                LogLoaded(logger, name, config.Version, model.ExecutionProvider, config.MaxBatchSize, config.MaxQueueDelayMs);
+                LogLoaded(logger, name, config.Version, model.ExecutionProvider, config.MaxBatchSize, config.MaxQueueDelayMs, config.InstanceCount);
             }
         }
         catch
@@ -116,8 +116,8 @@ public sealed partial class ModelRepository : IDisposable
         return config;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {Model} version {Version} on {ExecutionProvider} (max batch {MaxBatchSize} rows, max queue delay {MaxQueueDelayMs} ms)")]
-    private static partial void LogLoaded(ILogger logger, string model, string version, string executionProvider, int maxBatchSize, double maxQueueDelayMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {Model} version {Version} on {ExecutionProvider} (max batch {MaxBatchSize} rows, max queue delay {MaxQueueDelayMs} ms, {InstanceCount} instances)")]
+    private static partial void LogLoaded(ILogger logger, string model, string version, string executionProvider, int maxBatchSize, double maxQueueDelayMs, int instanceCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {Folder}: it holds no model.onnx")]
     private static partial void LogSkipped(ILogger logger, string folder);

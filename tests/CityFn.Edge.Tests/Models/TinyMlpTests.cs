@@ -29,14 +29,17 @@ public sealed class TinyMlpTests
     }
 
     [Fact]
-    public void Cuda_device_without_the_cuda_runtime_fails_with_onnx_runtimes_reason()
+    public void Cuda_device_without_the_cuda_runtime_fails_with_onnx_runtimes_reason_and_the_remedy()
     {
         if (OnnxModel.CudaRuntimePresent())
         {
             return; // A GPU machine: covered by the metadata test reporting CUDAExecutionProvider.
         }
 
-        Assert.ThrowsAny<Exception>(() => OnnxModel.Load(new TinyMlp().ToOnnx(), new ModelConfig("mlp"), "mlp", ExecutionDevice.Cuda));
+        var error = Assert.Throws<CudaUnavailableException>(() => OnnxModel.Load(new TinyMlp().ToOnnx(), new ModelConfig("mlp"), "mlp", ExecutionDevice.Cuda));
+        Assert.Contains("could not load its CUDA provider", error.Message, StringComparison.Ordinal);
+        Assert.Contains("LD_LIBRARY_PATH", error.Message, StringComparison.Ordinal);
+        Assert.IsType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(error.InnerException);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using System.Text;
 using CityFn.Edge;
 using CityFn.Edge.Models;
@@ -40,8 +41,11 @@ public sealed record EdgeBenchModel(string Name, byte[] Onnx, string Description
 /// runs the same <see cref="OnnxModel"/> (same ONNX Runtime build and session options) from one caller.
 /// Inputs are random float32 rows in [-2, 2): the models' cost does not depend on the values much.
 /// </summary>
-public sealed class EdgeBench(EdgeBenchModel benchModel, TimeSpan cellDuration, double maxQueueDelayMs, int maxBatchSize)
+public sealed class EdgeBench(EdgeBenchModel benchModel, TimeSpan cellDuration, double maxQueueDelayMs, int maxBatchSize, ExecutionDevice device = ExecutionDevice.Auto, int instanceCount = ModelConfig.DefaultInstanceCount)
 {
+    /// <summary>Rows in the batch that compares a GPU session's outputs with a CPU session's.</summary>
+    private const int AgreementRows = 256;
+
     private static readonly TimeSpan Warmup = TimeSpan.FromMilliseconds(300);
 
     public static double InProcessRowsPerSecond(OnnxModel model, int batch, TimeSpan duration)
@@ -70,7 +74,36 @@ public sealed class EdgeBench(EdgeBenchModel benchModel, TimeSpan cellDuration, 
         return runs * batch / clock.Elapsed.TotalSeconds;
     }
 
-    public async Task<(IReadOnlyList<EdgeBenchCell> Cells, string ExecutionProvider, IReadOnlyDictionary<int, double> InProcess)> RunAsync(
+    /// <summary>
+    /// The largest absolute difference between the outputs of <paramref name="model"/> and of a CPU session of the
+    /// same ONNX on the same <see cref="AgreementRows"/> rows: how far the GPU path strays from the CPU reference.
+    /// </summary>
+    public static double MaxDifferenceFromCpu(OnnxModel model, byte[] onnx, ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var cpu = OnnxModel.Load(onnx, config, model.Name, ExecutionDevice.Cpu);
+        var input = Features(AgreementRows, model.Inputs[0].ElementsPerRow);
+        long[][] shapes = [[AgreementRows, model.Inputs[0].ElementsPerRow]];
+        float[] Outputs(OnnxModel session)
+        {
+            float[] values = [];
+            session.Run(shapes, (_, destination) => input.CopyTo(destination), (index, _, data) =>
+            {
+                if (index == 0)
+                {
+                    values = MemoryMarshal.Cast<byte, float>(data).ToArray();
+                }
+            });
+            return values;
+        }
+
+        var (expected, actual) = (Outputs(cpu), Outputs(model));
+        return expected.Length != actual.Length
+            ? double.PositiveInfinity
+            : expected.Zip(actual, (e, a) => Math.Abs((double)e - a)).DefaultIfEmpty(0).Max();
+    }
+
+    public async Task<(IReadOnlyList<EdgeBenchCell> Cells, string ExecutionProvider, IReadOnlyDictionary<int, double> InProcess, double? MaxDifferenceFromCpu)> RunAsync(
         IReadOnlyList<int> concurrencies, IReadOnlyList<int> batches, IProgress<string> progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(concurrencies);
@@ -80,12 +113,13 @@ public sealed class EdgeBench(EdgeBenchModel benchModel, TimeSpan cellDuration, 
         try
         {
             var name = benchModel.Name;
-            var config = new ModelConfig(name, MaxBatchSize: maxBatchSize, MaxQueueDelayMs: maxQueueDelayMs, MaxQueueSize: 4096);
+            var config = new ModelConfig(name, MaxBatchSize: maxBatchSize, MaxQueueDelayMs: maxQueueDelayMs, MaxQueueSize: 4096, InstanceCount: instanceCount);
             ModelRepository.WriteModel(Path.Combine(folder, "models"), benchModel.Onnx, config);
 
             var inProcess = new Dictionary<int, double>();
             TensorSpec input, output;
-            using (var model = OnnxModel.Load(benchModel.Onnx, config, name, ExecutionDevice.Auto))
+            double? difference = null;
+            using (var model = OnnxModel.Load(benchModel.Onnx, config, name, device))
             {
                 if (model.Inputs.Count != 1 || model.Inputs[0].DataType != TensorDataType.Fp32)
                 {
@@ -93,6 +127,12 @@ public sealed class EdgeBench(EdgeBenchModel benchModel, TimeSpan cellDuration, 
                 }
 
                 (input, output) = (model.Inputs[0], model.Outputs[0]);
+                if (model.ExecutionProvider != OnnxModel.CpuProvider)
+                {
+                    progress.Report($"{model.ExecutionProvider} outputs against CPU on {AgreementRows} rows");
+                    difference = MaxDifferenceFromCpu(model, benchModel.Onnx, config);
+                }
+
                 foreach (var batch in batches)
                 {
                     progress.Report($"in-process ONNX Runtime, batch {batch}");
@@ -106,6 +146,7 @@ public sealed class EdgeBench(EdgeBenchModel benchModel, TimeSpan cellDuration, 
                 "--models", Path.Combine(folder, "models"),
                 "--port", port.ToString(CultureInfo.InvariantCulture),
                 "--key-file", Path.Combine(folder, "operator.key"),
+                "--device", device.ToString().ToLowerInvariant(),
                 "--Logging:LogLevel:Default=Warning",
             ]);
             await using (app)
@@ -124,7 +165,7 @@ public sealed class EdgeBench(EdgeBenchModel benchModel, TimeSpan cellDuration, 
                 }
 
                 await app.StopAsync(cancellationToken);
-                return (cells, provider, inProcess);
+                return (cells, provider, inProcess, difference);
             }
         }
         finally

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CityFn.Edge.Models;
 using Spectre.Console;
 
 namespace CityFn.Cli.Edge;
@@ -20,9 +21,19 @@ public static class EdgeBenchCommand
             DefaultValueFactory = _ => "traffic-forecast",
         };
         var models = new Option<DirectoryInfo?>("--models") { Description = "The model repository folder (default: the repository's models/)." };
+        var instances = new Option<int>("--instances")
+        {
+            Description = "The model's instance_count: batches that may run at once on its session.",
+            DefaultValueFactory = _ => ModelConfig.DefaultInstanceCount,
+        };
+        var device = new Option<ExecutionDevice>("--device")
+        {
+            Description = "Where the model runs, in process and in the host: auto (CUDA where its runtime loads, else CPU), cpu, or cuda (fails without it).",
+            DefaultValueFactory = _ => ExecutionDevice.Auto,
+        };
         var command = new Command("edge", "Benchmark the edge host (perf_analyzer style): concurrency x batch -> rows/s, p50/p90/p99, against in-process ONNX Runtime on the same model.")
         {
-            seconds, concurrency, batch, delay, maxBatch, model, models,
+            seconds, concurrency, batch, delay, maxBatch, model, models, device, instances,
         };
 
         CliAction.Set(command, console, async (parseResult, cancellationToken) =>
@@ -31,15 +42,33 @@ public static class EdgeBenchCommand
             var benchModel = name == EdgeBenchModel.TinyMlpName
                 ? EdgeBenchModel.TinyMlp()
                 : EdgeBenchModel.FromRepository(parseResult.GetValue(models)?.FullName ?? Path.Combine(LocalDev.RepositoryRoot.Find(), "models"), name);
-            var bench = new EdgeBench(benchModel, TimeSpan.FromSeconds(parseResult.GetValue(seconds)), parseResult.GetValue(delay), parseResult.GetValue(maxBatch));
+            var bench = new EdgeBench(benchModel, TimeSpan.FromSeconds(parseResult.GetValue(seconds)), parseResult.GetValue(delay), parseResult.GetValue(maxBatch), parseResult.GetValue(device), parseResult.GetValue(instances));
             var batches = parseResult.GetValue(batch)!;
             var progress = new Progress<string>(message => console.MarkupLineInterpolated($"[grey]{message}[/]"));
-            var (cells, provider, inProcess) = await bench.RunAsync(parseResult.GetValue(concurrency)!, batches, progress, cancellationToken);
-
-            console.MarkupLineInterpolated($"Model: {benchModel.Description}; execution provider [bold]{provider}[/]; {Environment.ProcessorCount} cores; max queue delay {parseResult.GetValue(delay)} ms, max batch {parseResult.GetValue(maxBatch)} rows; binary tensors on loopback; load generator in the same process.");
-            if (provider != CityFn.Edge.Models.OnnxModel.CudaProvider)
+            IReadOnlyList<EdgeBenchCell> cells;
+            string provider;
+            IReadOnlyDictionary<int, double> inProcess;
+            double? difference;
+            try
             {
-                console.MarkupLine("[yellow]No CUDA here: CPU only.[/]");
+                (cells, provider, inProcess, difference) = await bench.RunAsync(parseResult.GetValue(concurrency)!, batches, progress, cancellationToken);
+            }
+            catch (CudaUnavailableException exception)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+                return CliAction.UserError;
+            }
+
+
+            console.MarkupLineInterpolated($"Model: {benchModel.Description}; execution provider [bold]{provider}[/]; {Environment.ProcessorCount} cores; max queue delay {parseResult.GetValue(delay)} ms, max batch {parseResult.GetValue(maxBatch)} rows, {parseResult.GetValue(instances)} instances; binary tensors on loopback; load generator in the same process.");
+            if (provider != OnnxModel.CudaProvider)
+            {
+                console.MarkupLine("[yellow]CPU only (no CUDA here, or --device cpu).[/]");
+            }
+
+            if (difference is { } maxDifference)
+            {
+                console.MarkupLineInterpolated($"{provider} outputs against CPU on the same rows: max |difference| {maxDifference.ToString("G3", CultureInfo.InvariantCulture)}.");
             }
 
             var table = new Table().AddColumns("conc", "batch", "req", "rows/s", "p50 ms", "p90 ms", "p99 ms", "in-proc", "ratio", "err");
