@@ -109,7 +109,6 @@ module storage 'modules/storage.bicep' = {
       'IngestSequences'
       'IngestMinuteAggregates'
       'IngestFiles'
-      'IngestContributions'
       'devicestats'
       'ledger'
       'settlements'
@@ -253,7 +252,6 @@ module functionApp 'modules/functionapp.bicep' = {
       // Ingest time window around each event's enqueued time, and the rewards epoch length.
       Ingest__MaxAhead: '00:02:00'
       Ingest__MaxBehind: '06:00:00'
-      Ingest__EpochLength: '01:00:00'
       Ingest__BatchMessages: '1000'
       // Scoring fan-out (docs/scoring.md): spot checks, timeouts, hedging, host choice, alerts, CPU reference.
       Scoring__VerificationFraction: '0.05'
@@ -276,7 +274,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Scoring__NoHostBackoff: '00:00:15'
       Rewards__DataShareBasisPoints: string(rewardsDataShareBasisPoints)
       Rewards__MaxEarningDevicesPerCell: string(rewardsMaxEarningDevicesPerCell)
-      // Epoch length (must equal Ingest__EpochLength), pool per epoch in token base units, and how the
+      // Epoch length, pool per epoch in token base units, and how the
       // epoch ledger is read: expected reporting interval, quality of unscored devices, cell size, model weights.
       Rewards__EpochLength: '01:00:00'
       Rewards__EpochPool: rewardsEpochPool

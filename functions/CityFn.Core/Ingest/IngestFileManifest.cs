@@ -5,8 +5,8 @@ namespace CityFn.Core.Ingest;
 /// <summary>
 /// Which keys a capture file's runs wrote rows under, so that a re-run can delete the rows it no longer
 /// produces (the file changed, or the registry did). Table <see cref="IngestStorage.FilesTable"/>: PK source
-/// id, one row per device with the ranges of minutes (aggregates), sequence numbers (claims), contribution
-/// epochs and ledger epochs, and a row <c>_file</c> with the readings blob. A run extends the rows before it
+/// id, one row per device with the ranges of minutes (aggregates), sequence numbers (claims) and ledger
+/// epochs, and a row <c>_file</c> with the readings blob. A run extends the rows before it
 /// writes under new keys (so a run that dies half way is still covered), and replaces them with exactly its
 /// own coverage once it has swept. Its size is per device, never per message or minute.
 /// </summary>
@@ -50,7 +50,6 @@ internal sealed class IngestFileManifest
             earlier[row.RowKey] = new Coverage(
                 row.GetInt64(nameof(Coverage.MinuteLo)) ?? long.MaxValue, row.GetInt64(nameof(Coverage.MinuteHi)) ?? long.MinValue,
                 row.GetInt64(nameof(Coverage.SeqLo)) ?? long.MaxValue, row.GetInt64(nameof(Coverage.SeqHi)) ?? long.MinValue,
-                row.GetInt64(nameof(Coverage.EpochLo)) ?? long.MaxValue, row.GetInt64(nameof(Coverage.EpochHi)) ?? long.MinValue,
                 row.GetInt64(nameof(Coverage.LedgerLo)) ?? long.MaxValue, row.GetInt64(nameof(Coverage.LedgerHi)) ?? long.MinValue);
         }
 
@@ -64,9 +63,6 @@ internal sealed class IngestFileManifest
 
     public void CoverSequence(string device, long sequence) =>
         Update(device, c => c with { SeqLo = Math.Min(c.SeqLo, sequence), SeqHi = Math.Max(c.SeqHi, sequence) });
-
-    public void CoverEpoch(string device, long epoch) =>
-        Update(device, c => c with { EpochLo = Math.Min(c.EpochLo, epoch), EpochHi = Math.Max(c.EpochHi, epoch) });
 
     public void CoverLedgerEpoch(string device, long epoch) =>
         Update(device, c => c with { LedgerLo = Math.Min(c.LedgerLo, epoch), LedgerHi = Math.Max(c.LedgerHi, epoch) });
@@ -106,19 +102,17 @@ internal sealed class IngestFileManifest
         [nameof(Coverage.MinuteHi)] = c.MinuteHi,
         [nameof(Coverage.SeqLo)] = c.SeqLo,
         [nameof(Coverage.SeqHi)] = c.SeqHi,
-        [nameof(Coverage.EpochLo)] = c.EpochLo,
-        [nameof(Coverage.EpochHi)] = c.EpochHi,
         [nameof(Coverage.LedgerLo)] = c.LedgerLo,
         [nameof(Coverage.LedgerHi)] = c.LedgerHi,
     };
 
-    /// <summary>Inclusive ranges (empty when Lo &gt; Hi): minutes as UTC ticks, sequence numbers, epochs.</summary>
-    internal readonly record struct Coverage(long MinuteLo, long MinuteHi, long SeqLo, long SeqHi, long EpochLo, long EpochHi, long LedgerLo, long LedgerHi)
+    /// <summary>Inclusive ranges (empty when Lo &gt; Hi): minutes as UTC ticks, sequence numbers, ledger epochs.</summary>
+    internal readonly record struct Coverage(long MinuteLo, long MinuteHi, long SeqLo, long SeqHi, long LedgerLo, long LedgerHi)
     {
-        public static Coverage None { get; } = new(long.MaxValue, long.MinValue, long.MaxValue, long.MinValue, long.MaxValue, long.MinValue, long.MaxValue, long.MinValue);
+        public static Coverage None { get; } = new(long.MaxValue, long.MinValue, long.MaxValue, long.MinValue, long.MaxValue, long.MinValue);
 
         public Coverage Union(Coverage other) => new(
             Math.Min(MinuteLo, other.MinuteLo), Math.Max(MinuteHi, other.MinuteHi), Math.Min(SeqLo, other.SeqLo), Math.Max(SeqHi, other.SeqHi),
-            Math.Min(EpochLo, other.EpochLo), Math.Max(EpochHi, other.EpochHi), Math.Min(LedgerLo, other.LedgerLo), Math.Max(LedgerHi, other.LedgerHi));
+            Math.Min(LedgerLo, other.LedgerLo), Math.Max(LedgerHi, other.LedgerHi));
     }
 }

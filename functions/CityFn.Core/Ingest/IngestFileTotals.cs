@@ -4,13 +4,13 @@ namespace CityFn.Core.Ingest;
 
 /// <summary>
 /// What the ingest stage sums over all batches of one capture file before writing the per-file rows
-/// (device stats, contributions, ledger samples, scoring jobs). Its size grows with the devices and epochs
+/// (device stats, ledger samples, scoring jobs). Its size grows with the devices and epochs
 /// the file touches, never with its messages or minutes (minute partials are written batch by batch by
 /// <see cref="MinuteAggregateWriter"/>). Epochs per file are few: validation keeps a message within
 /// Ingest:MaxBehind (6 h) before and MaxAhead after its event's enqueued time, and a capture file covers a
 /// capture window of minutes, so about 8 hourly epochs at most; ~300 bytes per device and epoch.
 /// </summary>
-internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock ledgerEpochs)
+internal sealed class IngestFileTotals(EpochClock ledgerEpochs)
 {
     public long Events { get; private set; }
 
@@ -26,9 +26,6 @@ internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock
 
     /// <summary>Per device: accepted messages and readings, and rejects per reason.</summary>
     public Dictionary<string, DeviceCounts> Devices { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Per (epoch of the sample time, device): what the contribution record holds.</summary>
-    public Dictionary<(long Epoch, string Device), EpochCounts> Epochs { get; } = [];
 
     /// <summary>Per (epoch of the message window start, device): accepted readings for the rewards ledger.</summary>
     public Dictionary<(long Epoch, string Device), long> LedgerSamples { get; } = [];
@@ -52,14 +49,6 @@ internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock
             var device = Device(message.Device);
             device.AcceptedMessages++;
             device.AcceptedReadings += message.SampleCount;
-            for (var i = 0; i < message.SampleCount; i++)
-            {
-                var counts = Epoch(contributionEpochs.EpochOf(message.SampleTime(i)), message.Device);
-                counts.Owner ??= accepted.Registration.Owner;
-                counts.IntervalSeconds = counts.IntervalSeconds == 0 ? message.IntervalSeconds : counts.IntervalSeconds;
-                counts.AcceptedReadings++;
-            }
-
             var ledgerKey = (ledgerEpochs.EpochOf(message.WindowStart), message.Device);
             LedgerSamples[ledgerKey] = LedgerSamples.GetValueOrDefault(ledgerKey) + message.SampleCount;
             if (!Jobs.TryGetValue(message.Kind, out var job))
@@ -82,8 +71,6 @@ internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock
             }
 
             Device(rejected.Device).Rejected[rejected.Reason] = Device(rejected.Device).Rejected.GetValueOrDefault(rejected.Reason) + 1;
-            var counts = Epoch(contributionEpochs.EpochOf(rejected.EnqueuedTime), rejected.Device);
-            counts.Rejected[rejected.Reason] = counts.Rejected.GetValueOrDefault(rejected.Reason) + 1;
         }
 
         if (batch.LostEvents > 0)
@@ -91,17 +78,6 @@ internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock
             var code = RejectReasons.Code(RejectReason.CorruptBlock);
             Rejected[code] = Rejected.GetValueOrDefault(code) + batch.LostEvents;
         }
-    }
-
-    private EpochCounts Epoch(long epoch, string device)
-    {
-        if (!Epochs.TryGetValue((epoch, device), out var counts))
-        {
-            counts = new EpochCounts();
-            Epochs.Add((epoch, device), counts);
-        }
-
-        return counts;
     }
 
     private DeviceCounts Device(string device)
@@ -118,17 +94,6 @@ internal sealed class IngestFileTotals(EpochClock contributionEpochs, EpochClock
     internal sealed class DeviceCounts
     {
         public long AcceptedMessages { get; set; }
-
-        public long AcceptedReadings { get; set; }
-
-        public SortedDictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);
-    }
-
-    internal sealed class EpochCounts
-    {
-        public string? Owner { get; set; }
-
-        public int IntervalSeconds { get; set; }
 
         public long AcceptedReadings { get; set; }
 

@@ -19,10 +19,6 @@ public sealed class IngestOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan MaxBehind { get; set; } = TimeSpan.FromHours(6);
 
-    /// <summary>Epoch length for contribution records; matches the rewards epoch.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
-    public TimeSpan EpochLength { get; set; } = TimeSpan.FromHours(1);
-
     /// <summary>
     /// Events decoded, validated and written per batch. A capture file (up to 500 MB) is processed as a stream
     /// of batches; memory holds one batch (about 5 KB per 60-sample message) and one row group of readings.

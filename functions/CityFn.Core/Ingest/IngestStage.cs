@@ -43,7 +43,7 @@ public sealed partial class IngestStage(
         var run = Guid.NewGuid().ToString("N");
         await using var lease = await IngestLease.AcquireAsync(source, cancellationToken);
         var directory = await registry.LoadDirectoryAsync(cancellationToken);
-        var totals = new IngestFileTotals(new EpochClock(options.EpochLength), new EpochClock(rewards.Value.EpochLength));
+        var totals = new IngestFileTotals(new EpochClock(rewards.Value.EpochLength));
         var sequences = await TableAsync(IngestStorage.SequencesTable, cancellationToken);
         var manifest = await IngestFileManifest.LoadAsync(await TableAsync(IngestStorage.FilesTable, cancellationToken), sourceId, cancellationToken);
         var aggregates = new MinuteAggregateWriter(await TableAsync(IngestStorage.AggregatesTable, cancellationToken), sourceId, run);
@@ -93,11 +93,6 @@ public sealed partial class IngestStage(
             manifest.CoverDevice(device);
         }
 
-        foreach (var (epoch, device) in totals.Epochs.Keys)
-        {
-            manifest.CoverEpoch(device, epoch);
-        }
-
         foreach (var (epoch, device) in totals.LedgerSamples.Keys)
         {
             manifest.CoverLedgerEpoch(device, epoch);
@@ -107,7 +102,6 @@ public sealed partial class IngestStage(
         var readingsBlob = await readings.CompleteAsync(cancellationToken);
         await deadLetters.CompleteAsync(cancellationToken);
         await WriteDeviceStatsAsync(totals, sourceId, cancellationToken);
-        await WriteContributionsAsync(totals, sourceId, cancellationToken);
         await ledger.RecordSamplesAsync(
             totals.LedgerSamples.Select(s => new SampleRecord(s.Key.Epoch, s.Key.Device, blobName, s.Value)), cancellationToken);
         if (manifest.HasEarlierRuns)
@@ -260,20 +254,6 @@ public sealed partial class IngestStage(
         await UpsertAllAsync(table, rows, cancellationToken);
     }
 
-    private async Task WriteContributionsAsync(IngestFileTotals totals, string sourceId, CancellationToken cancellationToken)
-    {
-        var table = await TableAsync(IngestStorage.ContributionsTable, cancellationToken);
-        var rows = totals.Epochs.Select(e => new TableEntity(ContributionPartition(e.Key.Epoch), $"{e.Key.Device}|{sourceId}")
-        {
-            ["Device"] = e.Key.Device,
-            ["Owner"] = e.Value.Owner,
-            ["AcceptedReadings"] = e.Value.AcceptedReadings,
-            ["ExpectedReadings"] = e.Value.IntervalSeconds > 0 ? (long)(options.EpochLength.TotalSeconds / e.Value.IntervalSeconds) : 0L,
-            ["Rejects"] = JsonSerializer.Serialize(new Dictionary<string, long>(e.Value.Rejected, StringComparer.Ordinal), IngestJsonContext.Default.DictionaryStringInt64),
-        });
-        await UpsertAllAsync(table, rows, cancellationToken);
-    }
-
     private async Task<int> EnqueueJobsAsync(IngestFileTotals totals, string blobName, string sourceId, string? readingsBlob, CancellationToken cancellationToken)
     {
         if (readingsBlob is null || totals.Jobs.Count == 0)
@@ -330,8 +310,6 @@ public sealed partial class IngestStage(
     }
 
     internal static string SequenceKey(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
-
-    internal static string ContributionPartition(long epoch) => epoch.ToString("D12", CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Blob}: {Events} events, {Accepted} accepted, {Rejected} rejected")]
     private partial void LogIngested(string blob, long events, long accepted, long rejected);

@@ -15,9 +15,6 @@ public static class IngestStorage
     /// <summary>PK device, RK minute|source: per-file partial minute aggregates.</summary>
     public const string AggregatesTable = "IngestMinuteAggregates";
 
-    /// <summary>PK epoch number, RK device|source: accepted readings and rejects per device per epoch and file.</summary>
-    public const string ContributionsTable = "IngestContributions";
-
     /// <summary>PK device, RK source id: accepted messages/readings and rejects per reason per device and file (<see cref="DeviceIngestStatsStore"/>).</summary>
     public const string DeviceStatsTable = "devicestats";
 

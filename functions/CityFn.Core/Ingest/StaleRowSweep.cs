@@ -8,7 +8,7 @@ namespace CityFn.Core.Ingest;
 /// write again, so the stored state is what ingesting the file's current content once would leave. Per device
 /// of the manifest's earlier coverage: minute partials and sequence claims of this file whose <c>Run</c> is not
 /// this run's (found by a range query), the device-stats row when the device is gone from the file, and the
-/// contribution and ledger rows of epochs this run has no readings for (point deletes).
+/// ledger rows of epochs this run has no readings for (point deletes).
 /// </summary>
 internal sealed class StaleRowSweep(TableServiceClient tables, string blobName, string sourceId, string run)
 {
@@ -17,7 +17,6 @@ internal sealed class StaleRowSweep(TableServiceClient tables, string blobName, 
         var aggregates = tables.GetTableClient(IngestStorage.AggregatesTable);
         var claims = tables.GetTableClient(IngestStorage.SequencesTable);
         var stats = tables.GetTableClient(IngestStorage.DeviceStatsTable);
-        var contributions = tables.GetTableClient(IngestStorage.ContributionsTable);
         var ledger = tables.GetTableClient(LedgerKeys.TableName);
         foreach (var (device, coverage) in manifest.Earlier)
         {
@@ -40,9 +39,6 @@ internal sealed class StaleRowSweep(TableServiceClient tables, string blobName, 
             {
                 await TableWrites.DeleteAllAsync(stats, [(device, sourceId)], cancellationToken);
             }
-
-            var epochs = Epochs(coverage.EpochLo, coverage.EpochHi).Where(e => !totals.Epochs.ContainsKey((e, device)));
-            await TableWrites.DeleteAllAsync(contributions, epochs.Select(e => (IngestStage.ContributionPartition(e), $"{device}|{sourceId}")), cancellationToken);
 
             if (coverage.LedgerLo <= coverage.LedgerHi)
             {

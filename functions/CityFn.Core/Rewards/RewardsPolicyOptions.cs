@@ -17,7 +17,7 @@ public sealed class RewardsPolicyOptions : IValidatableObject
     [Range(1, 1_000)]
     public int MaxEarningDevicesPerCell { get; set; } = 3;
 
-    /// <summary>Length of one epoch (numbering: <see cref="EpochClock"/>). Must equal Ingest__EpochLength.</summary>
+    /// <summary>Length of one epoch (numbering: <see cref="EpochClock"/>). Ingest numbers its ledger rows with it too.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan EpochLength { get; set; } = TimeSpan.FromHours(1);
 

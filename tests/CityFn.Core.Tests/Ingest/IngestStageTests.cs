@@ -61,17 +61,17 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("NL-AMS-A10-042", row.Segment);
         Assert.Null(row.LaeqDba);
 
-        var contributions = new List<TableEntity>();
-        await foreach (var e in _tables.GetTableClient(IngestStorage.ContributionsTable).QueryAsync<TableEntity>(e => e.RowKey.CompareTo(_traffic.Address) >= 0 && e.RowKey.CompareTo(_traffic.Address + "~") < 0))
+        // The contribution record for rewards: one ledger samples row for the device, epoch and blob.
+        var ledgerRowKey = $"{LedgerKeys.Samples}|{_traffic.Address}|{LedgerKeys.SourceKey(blobName)}";
+        var ledgerRows = new List<TableEntity>();
+        await foreach (var e in _tables.GetTableClient(LedgerKeys.TableName).QueryAsync<TableEntity>(e => e.RowKey == ledgerRowKey))
         {
-            contributions.Add(e);
+            ledgerRows.Add(e);
         }
 
-        var contribution = Assert.Single(contributions);
-        Assert.Equal(new EpochClock(TimeSpan.FromHours(1)).EpochOf(TestMessages.Enqueued).ToString("D12", System.Globalization.CultureInfo.InvariantCulture), contribution.PartitionKey);
-        Assert.Equal(20 * 30, contribution.GetInt64("AcceptedReadings"));
-        Assert.Equal(3600, contribution.GetInt64("ExpectedReadings"));
-        Assert.Equal("0x00000000000000000000000000000000000000aa", contribution.GetString("Owner"));
+        var ledgerRow = Assert.Single(ledgerRows);
+        Assert.Equal(LedgerKeys.Partition(new EpochClock(TimeSpan.FromHours(1)).EpochOf(first.WindowStart)), ledgerRow.PartitionKey);
+        Assert.Equal(20 * 30, ledgerRow.GetInt64("AcceptedSamples"));
 
         var jobs = await ReceiveJobsAsync();
         var trafficJob = Assert.Single(jobs, j => j.Kind == "traffic" && j.Source == blobName);
@@ -421,7 +421,7 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     /// <summary>
-    /// Every row one device has from one capture blob (claims, minute partials, device stats, contributions, ledger,
+    /// Every row one device has from one capture blob (claims, minute partials, device stats, ledger,
     /// file manifest) and its readings, as text with the device, blob name and source id replaced by placeholders,
     /// so the state of two devices and blobs can be compared. Run ids and body hashes (the body names the device) are left out.
     /// </summary>
@@ -430,7 +430,7 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         var sourceId = CaptureBlobName.SourceId(blobName);
         var sourceKey = LedgerKeys.SourceKey(blobName);
         var text = new StringBuilder();
-        foreach (var table in new[] { IngestStorage.SequencesTable, IngestStorage.AggregatesTable, IngestStorage.ContributionsTable, IngestStorage.DeviceStatsTable, LedgerKeys.TableName, IngestStorage.FilesTable })
+        foreach (var table in new[] { IngestStorage.SequencesTable, IngestStorage.AggregatesTable, IngestStorage.DeviceStatsTable, LedgerKeys.TableName, IngestStorage.FilesTable })
         {
             await foreach (var e in _tables.GetTableClient(table).QueryAsync<TableEntity>(e => e.PartitionKey == device.Address || e.PartitionKey == sourceId || e.RowKey.CompareTo(device.Address) >= 0))
             {
@@ -461,7 +461,7 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
     private async Task<string> SnapshotAsync(params string[] blobNames)
     {
         var text = new StringBuilder();
-        foreach (var table in new[] { IngestStorage.SequencesTable, IngestStorage.AggregatesTable, IngestStorage.ContributionsTable, IngestStorage.DeviceStatsTable })
+        foreach (var table in new[] { IngestStorage.SequencesTable, IngestStorage.AggregatesTable, IngestStorage.DeviceStatsTable, LedgerKeys.TableName })
         {
             await foreach (var e in _tables.GetTableClient(table).QueryAsync<TableEntity>(e => e.PartitionKey == _traffic.Address || e.RowKey.CompareTo(_traffic.Address) >= 0))
             {

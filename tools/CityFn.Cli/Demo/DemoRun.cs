@@ -186,7 +186,7 @@ internal sealed class DemoRun(DemoSettings settings, DemoProgress progress, Func
         var rewardsPolicy = Options.Create(new RewardsPolicyOptions { EpochLength = settings.EpochLength });
         var ingest = new IngestStage(
             blobs, new QueueServiceClient(connectionString), tables, deviceRegistry, new EpochLedgerStore(tables, deviceRegistry, rewardsPolicy), rewardsPolicy,
-            new IngestOptions { EpochLength = settings.EpochLength }, NullLogger<IngestStage>.Instance);
+            new IngestOptions(), NullLogger<IngestStage>.Instance);
         var capture = blobs.GetBlobContainerClient(IngestStorage.CaptureContainer);
         await capture.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var captureFolder = Path.Combine(simulationFolder, SimulationRun.CaptureFolderName);
