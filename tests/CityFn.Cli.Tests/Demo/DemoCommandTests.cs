@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Numerics;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace CityFn.Cli.Tests.Demo;
 
@@ -13,7 +11,7 @@ namespace CityFn.Cli.Tests.Demo;
 /// machine's cores go to it.
 /// </summary>
 [Collection(LocalDependenciesCollection.Name)]
-public sealed partial class DemoCommandTests
+public sealed class DemoCommandTests
 {
     [Fact]
     public async Task A_small_demo_settles_every_epoch_catches_the_lying_host_pays_the_claim_and_stops_everything()
@@ -70,9 +68,9 @@ public sealed partial class DemoCommandTests
 
         // Nothing it started is left: the node processes are gone and the edge hosts' ports are closed.
         var stopped = report.GetProperty("stopped").EnumerateArray().Select(s => s.GetString()!).ToList();
-        var pids = stopped.Select(s => PidPattern().Match(s)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        var pids = ProcessChecks.Pids(string.Join(", ", stopped));
         Assert.Equal(2, pids.Count);
-        Assert.All(pids, pid => Assert.False(IsRunning(pid), $"process {pid} still runs"));
+        Assert.All(pids, pid => Assert.False(ProcessChecks.IsRunning(pid), $"process {pid} still runs"));
         foreach (var host in hosts)
         {
             var port = new Uri(host.GetProperty("url").GetString()!).Port;
@@ -83,20 +81,4 @@ public sealed partial class DemoCommandTests
 
     private static BigInteger Amount(JsonElement element, string name) =>
         BigInteger.Parse(element.GetProperty(name).GetString()!, CultureInfo.InvariantCulture);
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    [GeneratedRegex(@"\(pid (\d+)\)")]
-    private static partial Regex PidPattern();
 }
