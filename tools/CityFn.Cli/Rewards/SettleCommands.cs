@@ -101,8 +101,9 @@ public static class SettleCommands
                 : "registry  the report has no registry snapshot (settled before snapshots were recorded): joined with today's registry, so an ownership change since settlement reads as a changed ledger");
             foreach (var change in result.RegistryChanges.Take(MaxLines))
             {
+                console.MarkupLineInterpolated($"note     device {change.Device} re-registered since settlement (verified with the registration it was paid under):");
                 console.MarkupLineInterpolated(
-                    $"note     device {change.Device} re-registered since settlement: owner {change.Snapshot.Owner} (nonce {change.Snapshot.Nonce}) -> {change.Current?.Owner ?? "(not registered)"} (nonce {change.Current?.Nonce.ToString(CultureInfo.InvariantCulture) ?? "-"})");
+                    $"           owner {change.Snapshot.Owner} (nonce {change.Snapshot.Nonce}) -> {change.Current?.Owner ?? "(not registered)"} (nonce {change.Current?.Nonce.ToString(CultureInfo.InvariantCulture) ?? "-"})");
             }
 
             More(result.RegistryChanges.Count, "registration changes");
