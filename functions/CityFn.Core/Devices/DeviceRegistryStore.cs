@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using CityFn.Core.Ingest;
+using CityFn.Core.Storage;
 
 namespace CityFn.Core.Devices;
 
@@ -18,6 +19,8 @@ public sealed class DeviceRegistryStore(TableServiceClient tables)
 {
     public const string TableName = "Devices";
     private const string LegacyRowKey = "registration";
+
+    private static readonly string[] PartitionBoundaries = [.. TableRangeReader.HexDigitBoundaries("dev-")];
 
     /// <summary>The partition of a device's row: <c>dev-</c> and the first byte of its (0x-lowercase) address.</summary>
     public static string PartitionOf(string device)
@@ -115,7 +118,8 @@ public sealed class DeviceRegistryStore(TableServiceClient tables)
         var table = await TableAsync(cancellationToken);
         var registrations = new List<DeviceRegistration>();
         var legacy = new List<DeviceRegistration>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        // 16 ranges of partitions read side by side (legacy rows, PartitionKey 0x…, sort before dev-0).
+        foreach (var entity in await TableRangeReader.ReadAsync(table, partitionKey: null, PartitionBoundaries, cancellationToken))
         {
             (entity.RowKey == LegacyRowKey ? legacy : registrations).Add(ToRegistration(entity));
         }

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using CityFn.Core.Devices;
 using CityFn.Core.Ethereum;
+using CityFn.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CityFn.Core.Rewards.Ledger;
@@ -15,6 +16,12 @@ namespace CityFn.Core.Rewards.Ledger;
 public sealed class EpochLedgerStore(TableServiceClient tables, DeviceRegistryStore devices, IOptions<RewardsPolicyOptions> policy)
 {
     private const int MaxTransaction = 100;
+
+    private static readonly string[] RangeBoundaries =
+    [
+        .. new[] { LedgerKeys.Compute, LedgerKeys.Quality, LedgerKeys.Samples }
+            .SelectMany(kind => TableRangeReader.HexDigitBoundaries(kind + "|0x")),
+    ];
 
     private readonly RewardsPolicyOptions _policy = policy.Value;
 
@@ -187,8 +194,8 @@ public sealed class EpochLedgerStore(TableServiceClient tables, DeviceRegistrySt
     {
         var table = await TableAsync(cancellationToken);
         var rows = new LedgerRows();
-        await foreach (var entity in table.QueryAsync<TableEntity>(
-            e => e.PartitionKey == LedgerKeys.Partition(epoch), cancellationToken: cancellationToken))
+        // Ranges by kind and the first hex digit of the address, read side by side; summed in RowKey order as before.
+        foreach (var entity in await TableRangeReader.ReadAsync(table, LedgerKeys.Partition(epoch), RangeBoundaries, cancellationToken))
         {
             rows.Add(entity);
         }
