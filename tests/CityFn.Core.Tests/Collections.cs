@@ -14,3 +14,13 @@ public sealed class SettlementCollection : ICollectionFixture<AzuriteFixture>, I
 {
     public const string Name = "Settlement";
 }
+
+/// <summary>
+/// Tests that measure the process-wide live heap (GC.GetTotalMemory): they run alone, after the parallel
+/// collections, because another collection allocating meanwhile reads as their own growth.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeapMeasurementCollection
+{
+    public const string Name = "Heap measurement";
+}

@@ -11,6 +11,7 @@ using CityFn.Core.Devices;
 using CityFn.Core.Ingest.Capture;
 using CityFn.Core.Rewards;
 using CityFn.Core.Rewards.Ledger;
+using CityFn.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -41,7 +42,11 @@ public sealed partial class IngestStage(
         var source = blobs.GetBlobContainerClient(containerName).GetBlobClient(blobName);
         var sourceId = CaptureBlobName.SourceId(blobName);
         var run = Guid.NewGuid().ToString("N");
-        await using var lease = await IngestLease.AcquireAsync(source, cancellationToken);
+        // Two runs of one blob at once (a duplicate Event Grid delivery during a long run) would each delete the
+        // other's rows as stale: the second is refused, and the Functions host retries it later.
+        await using var lease = await BlobRunLease.AcquireAsync(
+            source, $"Capture blob {blobName} is being ingested by another run (it holds the blob's lease); retry when that run has finished.",
+            cancellationToken: cancellationToken);
         var directory = await registry.LoadDirectoryAsync(cancellationToken);
         var totals = new IngestFileTotals(new EpochClock(rewards.Value.EpochLength));
         var sequences = await TableAsync(IngestStorage.SequencesTable, cancellationToken);

@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using CityFn.Core.Devices;
 using CityFn.Core.Ingest;
 using CityFn.Core.Rewards;
 using CityFn.Core.Rewards.Ledger;
+using CityFn.Core.Rewards.Settlement;
 using CityFn.TestSupport;
 using Microsoft.Extensions.Options;
 using Nethereum.Signer;
@@ -71,9 +73,76 @@ public sealed class SettlementCommandsTests(AzuriteFixture azurite, LocalChainFi
         Assert.Contains("can be settled after", unfinished.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Settle_refuses_an_epoch_another_run_is_settling_and_a_rerun_after_it_changes_nothing()
+    {
+        var (epoch, publisherKey, where) = await DeployAsync();
+        await RecordDeviceAsync(epoch, EthECKey.GenerateKey().GetPublicAddress().ToLowerInvariant());
+        string[] settle = ["settle", "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--key-file", publisherKey, .. where];
+        var store = new SettlementStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString));
+
+        (int ExitCode, string Output) refused;
+        await using (await store.LeaseEpochAsync(epoch))
+        {
+            refused = await CliRun.InvokeAsync(settle);
+        }
+
+        var settled = await CliRun.InvokeAsync(settle);
+        var rerun = await CliRun.InvokeAsync(settle);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"Epoch {epoch} is being settled by another run", refused.Output, StringComparison.Ordinal);
+        Assert.True(settled.ExitCode == 0, settled.Output);
+        Assert.Contains("\"status\":\"Confirmed\"", settled.Output, StringComparison.Ordinal);
+        Assert.Contains("publish-and-confirm", settled.Output, StringComparison.Ordinal);
+        Assert.True(rerun.ExitCode == 0, rerun.Output);
+        Assert.Contains("\"status\":\"Confirmed\"", rerun.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("publish-and-confirm", rerun.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_epoch_passes_after_a_device_changes_owner_and_names_a_ledger_row_changed_after_settlement()
+    {
+        var (epoch, publisherKey, where) = await DeployAsync();
+        var device = await RecordDeviceAsync(epoch, EthECKey.GenerateKey().GetPublicAddress().ToLowerInvariant());
+        await CliRun.InvokeAsync(["settle", "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--key-file", publisherKey, .. where]);
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        var registry = new DeviceRegistryStore(tables);
+        var newOwner = EthECKey.GenerateKey().GetPublicAddress().ToLowerInvariant();
+
+        await registry.SaveAsync((await registry.FindAsync(device))! with { Owner = newOwner, Nonce = 2 });
+        var afterOwnerChange = await CliRun.InvokeAsync(["verify-epoch", epoch.ToString(CultureInfo.InvariantCulture), .. where]);
+        await new EpochLedgerStore(tables, registry, Options.Create(new RewardsPolicyOptions()))
+            .RecordSamplesAsync([new SampleRecord(epoch, device, "capture/noise/0.avro", 20)]);
+        var afterTampering = await CliRun.InvokeAsync(["verify-epoch", epoch.ToString(CultureInfo.InvariantCulture), .. where]);
+
+        Assert.True(afterOwnerChange.ExitCode == 0, afterOwnerChange.Output);
+        Assert.Contains("report's registry snapshot", afterOwnerChange.Output, StringComparison.Ordinal);
+        Assert.Contains($"device {device} re-registered since settlement", afterOwnerChange.Output, StringComparison.Ordinal);
+        Assert.Contains($"-> {newOwner} (nonce 2)", afterOwnerChange.Output, StringComparison.Ordinal);
+        Assert.Contains("epoch verified", afterOwnerChange.Output, StringComparison.Ordinal);
+        Assert.Equal(1, afterTampering.ExitCode);
+        Assert.Contains($"changed  device {device}: accepted samples 60 when settled, 20 now", afterTampering.Output, StringComparison.Ordinal);
+        Assert.Contains("MISMATCH ledger digest", afterTampering.Output, StringComparison.Ordinal);
+        Assert.Contains("epoch does NOT verify", afterTampering.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private async Task RecordDeviceAsync(long epoch, string owner)
+    // A fresh distributor whose first epoch is a random finished one (tests share Azurite and the chain).
+    private async Task<(long Epoch, string PublisherKey, string[] Where)> DeployAsync()
+    {
+        var epoch = new EpochClock(TimeSpan.FromHours(1)).EpochOf(DateTimeOffset.UtcNow) - RandomNumberGenerator.GetInt32(1_000, 400_000);
+        var deployment = Path.Combine(_directory, $"deployment-{epoch}.json");
+        var publisherKey = WriteKey($"publisher-{epoch}.key", chain.Chain.FundedKeys[0]);
+        var deployed = await CliRun.InvokeAsync(
+            "chain", "deploy", "--rpc-url", chain.Chain.Endpoint.RpcUrl, "--chain-id", chain.Chain.Endpoint.ChainId.ToString(CultureInfo.InvariantCulture),
+            "--key-file", publisherKey, "--first-epoch", epoch.ToString(CultureInfo.InvariantCulture), "--deployment-file", deployment);
+        Assert.True(deployed.ExitCode == 0, deployed.Output);
+        return (epoch, publisherKey, ["--storage", azurite.ConnectionString, "--deployment-file", deployment]);
+    }
+
+    private async Task<string> RecordDeviceAsync(long epoch, string owner)
     {
         var tables = new TableServiceClient(azurite.ConnectionString);
         var device = DeviceKey.Generate().Address;
@@ -81,6 +150,7 @@ public sealed class SettlementCommandsTests(AzuriteFixture azurite, LocalChainFi
             new DeviceRegistration(device, owner, SensorKind.Noise, new GeoLocation(48.1, 11.6, null), 1, DateTimeOffset.UtcNow));
         var ledger = new EpochLedgerStore(tables, new DeviceRegistryStore(tables), Options.Create(new RewardsPolicyOptions()));
         await ledger.RecordSamplesAsync([new SampleRecord(epoch, device, "capture/noise/0.avro", 60)]);
+        return device;
     }
 
     private string WriteKey(string name, string key)

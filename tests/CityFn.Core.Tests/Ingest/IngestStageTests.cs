@@ -9,6 +9,7 @@ using CityFn.Core.Ingest;
 using CityFn.Core.Ingest.Capture;
 using CityFn.Core.Rewards;
 using CityFn.Core.Rewards.Ledger;
+using CityFn.Core.Storage;
 using CityFn.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -199,7 +200,7 @@ public sealed class IngestStageTests(AzuriteFixture azurite) : IAsyncLifetime
         var lease = _blobs.GetBlobContainerClient(IngestStorage.CaptureContainer).GetBlobClient(blobName).GetBlobLeaseClient();
         await lease.AcquireAsync(TimeSpan.FromSeconds(60));
 
-        var busy = await Assert.ThrowsAsync<IngestBusyException>(() => Stage().IngestBlobAsync(IngestStorage.CaptureContainer, blobName));
+        var busy = await Assert.ThrowsAsync<LeaseBusyException>(() => Stage().IngestBlobAsync(IngestStorage.CaptureContainer, blobName));
         await lease.ReleaseAsync();
         var afterwards = await Stage().IngestBlobAsync(IngestStorage.CaptureContainer, blobName);
 

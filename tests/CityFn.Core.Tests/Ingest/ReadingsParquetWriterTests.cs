@@ -3,6 +3,7 @@ using Parquet.Serialization;
 
 namespace CityFn.Core.Tests.Ingest;
 
+[Collection(HeapMeasurementCollection.Name)]
 public sealed class ReadingsParquetWriterTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);

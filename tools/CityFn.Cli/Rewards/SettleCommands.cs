@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using CityFn.Core.Rewards.Settlement;
+using CityFn.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -10,6 +11,9 @@ namespace CityFn.Cli.Rewards;
 /// <summary><c>cityfn settle</c> and <c>cityfn verify-epoch</c>: the SettleEpoch stage and its audit, from the command line.</summary>
 public static class SettleCommands
 {
+    // verify-epoch lists at most this many registration changes and changed inputs each.
+    private const int MaxLines = 20;
+
     public static Command BuildSettle(IAnsiConsole console)
     {
         var environment = new RewardsEnvironment();
@@ -52,10 +56,10 @@ public static class SettleCommands
 
                 return CliAction.Ok;
             }
-            catch (Exception exception) when (exception is InvalidOperationException or SettlementConflictException)
+            catch (Exception exception) when (exception is InvalidOperationException or SettlementConflictException or LeaseBusyException)
             {
                 console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
-                return exception is SettlementConflictException ? CliAction.NotOk : CliAction.UserError;
+                return exception is InvalidOperationException ? CliAction.UserError : CliAction.NotOk;
             }
         });
         return command;
@@ -92,8 +96,35 @@ public static class SettleCommands
             Row("on-chain root", result.OnChainRoot ?? "(not published)", result.OnChainRoot == result.RecomputedRoot);
             Row("ledger digest", result.RecomputedLedgerDigest, result.LedgerUnchanged);
             Row("epoch total", result.RecomputedEpochTotal, result.RecomputedEpochTotal == result.ReportEpochTotal);
-            console.MarkupLine(result.IsValid ? "[green]epoch verified[/]" : "[red]epoch does NOT verify[/] (a changed ledger means rows were recorded after settlement)");
+            console.MarkupLine(result.UsedRegistrySnapshot
+                ? "registry  joined the ledger with the report's registry snapshot (the registrations the settlement used)"
+                : "registry  the report has no registry snapshot (settled before snapshots were recorded): joined with today's registry, so an ownership change since settlement reads as a changed ledger");
+            foreach (var change in result.RegistryChanges.Take(MaxLines))
+            {
+                console.MarkupLineInterpolated($"note     device {change.Device} re-registered since settlement (verified with the registration it was paid under):");
+                console.MarkupLineInterpolated(
+                    $"           owner {change.Snapshot.Owner} (nonce {change.Snapshot.Nonce}) -> {change.Current?.Owner ?? "(not registered)"} (nonce {change.Current?.Nonce.ToString(CultureInfo.InvariantCulture) ?? "-"})");
+            }
+
+            More(result.RegistryChanges.Count, "registration changes");
+            foreach (var difference in result.Differences.Take(MaxLines))
+            {
+                console.MarkupLineInterpolated($"changed  {difference}");
+            }
+
+            More(result.Differences.Count, "changed inputs");
+            console.MarkupLine(result.IsValid
+                ? "[green]epoch verified[/]"
+                : "[red]epoch does NOT verify[/] (a changed ledger digest means ledger rows were recorded, changed or deleted after settlement)");
             return result.IsValid ? CliAction.Ok : CliAction.NotOk;
+
+            void More(int count, string what)
+            {
+                if (count > MaxLines)
+                {
+                    console.MarkupLineInterpolated($"         ... and {count - MaxLines} more {what}");
+                }
+            }
 
             void Row(string what, string value, bool ok) =>
                 console.MarkupLineInterpolated($"{(ok ? "ok      " : "MISMATCH")} {what,-17} {value}");

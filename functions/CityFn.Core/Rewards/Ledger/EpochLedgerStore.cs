@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using CityFn.Core.Devices;
 using CityFn.Core.Ethereum;
+using CityFn.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CityFn.Core.Rewards.Ledger;
@@ -15,6 +16,12 @@ namespace CityFn.Core.Rewards.Ledger;
 public sealed class EpochLedgerStore(TableServiceClient tables, DeviceRegistryStore devices, IOptions<RewardsPolicyOptions> policy)
 {
     private const int MaxTransaction = 100;
+
+    private static readonly string[] RangeBoundaries =
+    [
+        .. new[] { LedgerKeys.Compute, LedgerKeys.Quality, LedgerKeys.Samples }
+            .SelectMany(kind => TableRangeReader.HexDigitBoundaries(kind + "|0x")),
+    ];
 
     private readonly RewardsPolicyOptions _policy = policy.Value;
 
@@ -92,7 +99,16 @@ public sealed class EpochLedgerStore(TableServiceClient tables, DeviceRegistrySt
     /// The epoch's rows summed per device and per (host, model), joined with the device registry:
     /// devices that are not registered (any more) are left out, as nobody could be paid for them.
     /// </summary>
-    public async Task<EpochLedger> ReadAsync(long epoch, CancellationToken cancellationToken = default)
+    public async Task<EpochLedger> ReadAsync(long epoch, CancellationToken cancellationToken = default) =>
+        (await ReadWithRegistryAsync(epoch, snapshot: null, cancellationToken)).Ledger;
+
+    /// <summary>
+    /// Like <see cref="ReadAsync"/>, and says which registrations were used. With a <paramref name="snapshot"/>
+    /// (verify-epoch: the one the settlement recorded), a device the snapshot lists takes the snapshot's
+    /// registration, or stays out when the snapshot lists it as unregistered; any other device (rows recorded
+    /// after settlement) is joined with today's registry, so it shows up as a changed ledger.
+    /// </summary>
+    public async Task<LedgerRead> ReadWithRegistryAsync(long epoch, RegistrySnapshot? snapshot, CancellationToken cancellationToken = default)
     {
         // Both reads are table scans; they run side by side.
         var rowsTask = ReadRowsAsync(epoch, cancellationToken);
@@ -103,20 +119,39 @@ public sealed class EpochLedgerStore(TableServiceClient tables, DeviceRegistrySt
         var unscored = (decimal)_policy.UnscoredQuality;
 
         var data = new List<DataContribution>(rows.Samples.Count);
+        var registered = new Dictionary<string, SnapshotRegistration>(rows.Samples.Count, StringComparer.Ordinal);
+        var unregistered = new HashSet<string>(StringComparer.Ordinal);
+        var changes = new List<RegistrationChange>();
         foreach (var (device, accepted) in rows.Samples)
         {
-            if (directory.Find(device) is not { } registration)
+            var current = directory.Find(device) is { } found ? ToSnapshot(found) : null;
+            var used = current;
+            if (snapshot is not null && snapshot.Registered.TryGetValue(device, out var recorded))
             {
+                used = recorded;
+                if (current is null || current.Owner != recorded.Owner || current.Nonce != recorded.Nonce)
+                {
+                    changes.Add(new RegistrationChange(device, recorded, current));
+                }
+            }
+            else if (snapshot is not null && snapshot.Unregistered.Contains(device))
+            {
+                used = null;
+            }
+
+            if (used is null)
+            {
+                unregistered.Add(device);
                 continue;
             }
 
+            registered[device] = used;
             var quality = rows.Quality.TryGetValue(device, out var q) && q.Windows > 0
                 ? Quality(q.Sum, q.Windows)
                 : unscored;
             data.Add(new DataContribution(
-                epoch, EthAddress.Parse(device), EthAddress.Parse(registration.Owner),
-                LocationCell.Of(registration, _policy.LocationCellSizeE7),
-                accepted, expected, quality, registration.RegisteredAt.UtcTicks));
+                epoch, EthAddress.Parse(device), EthAddress.Parse(used.Owner), used.Cell,
+                accepted, expected, quality, used.RegistrationSequence));
         }
 
         var compute = rows.Compute
@@ -127,7 +162,11 @@ public sealed class EpochLedgerStore(TableServiceClient tables, DeviceRegistrySt
         var quarantines = rows.Quarantines
             .Select(entry => new HostQuarantine(epoch, EthAddress.Parse(entry.Key), entry.Value))
             .ToList();
-        return new EpochLedger(epoch, data, compute, quarantines);
+        return new LedgerRead(new EpochLedger(epoch, data, compute, quarantines), new RegistrySnapshot(registered, unregistered), changes);
+
+        SnapshotRegistration ToSnapshot(DeviceRegistration registration) => new(
+            registration.Owner, registration.Nonce, registration.RegisteredAt.UtcTicks,
+            LocationCell.Of(registration, _policy.LocationCellSizeE7));
     }
 
     /// <summary>Whether anything was recorded for the epoch.</summary>
@@ -155,8 +194,8 @@ public sealed class EpochLedgerStore(TableServiceClient tables, DeviceRegistrySt
     {
         var table = await TableAsync(cancellationToken);
         var rows = new LedgerRows();
-        await foreach (var entity in table.QueryAsync<TableEntity>(
-            e => e.PartitionKey == LedgerKeys.Partition(epoch), cancellationToken: cancellationToken))
+        // Ranges by kind and the first hex digit of the address, read side by side; summed in RowKey order as before.
+        foreach (var entity in await TableRangeReader.ReadAsync(table, LedgerKeys.Partition(epoch), RangeBoundaries, cancellationToken))
         {
             rows.Add(entity);
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using CityFn.Core.Ethereum;
 using CityFn.Core.Merkle;
+using CityFn.Core.Rewards.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace CityFn.Core.Rewards.Settlement;
@@ -27,7 +28,11 @@ public sealed class EpochCalculator(RewardAllocator allocator, IOptions<RewardsP
     /// </summary>
     public static readonly RewardLeaf Placeholder = new(EthAddress.Zero, BigInteger.Zero);
 
-    public EpochComputation Compute(EpochLedger ledger, PreviousTotals? previous)
+    /// <summary>
+    /// Computes the epoch; <paramref name="registry"/> (the registrations the ledger was joined with) goes into
+    /// the report so that verify-epoch can recompute with the same registrations later.
+    /// </summary>
+    public EpochComputation Compute(EpochLedger ledger, PreviousTotals? previous, RegistrySnapshot? registry = null)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         var options = policy.Value;
@@ -60,12 +65,15 @@ public sealed class EpochCalculator(RewardAllocator allocator, IOptions<RewardsP
             [.. allocation.Devices.Select(d =>
             {
                 var input = data[d.Device];
+                var device = d.Device.ToLowerHex();
+                var registration = registry?.Registered.GetValueOrDefault(device);
                 return new ReportDevice(
-                    d.Device.ToLowerHex(), d.Owner.ToLowerHex(), d.CellId, input.AcceptedSamples, input.ExpectedSamples, input.Quality,
-                    Text(d.Score), d.Outcome.ToString(), Text(d.Amount));
+                    device, d.Owner.ToLowerHex(), d.CellId, input.AcceptedSamples, input.ExpectedSamples, input.Quality,
+                    Text(d.Score), d.Outcome.ToString(), Text(d.Amount), registration?.Nonce, registration is null ? null : input.RegistrationSequence);
             })],
             [.. allocation.Hosts.Select(h => new ReportHost(h.Host.ToLowerHex(), h.Operator.ToLowerHex(), Text(h.Score), h.Quarantined, Text(h.Amount)))],
-            [.. ledger.Quarantines.OrderBy(q => q.Host).Select(q => new ReportQuarantine(q.Host.ToLowerHex(), q.Reason))]);
+            [.. ledger.Quarantines.OrderBy(q => q.Host).Select(q => new ReportQuarantine(q.Host.ToLowerHex(), q.Reason))],
+            registry is null ? null : [.. registry.Unregistered.Order(StringComparer.Ordinal)]);
         return new EpochComputation(ledger, allocation, tree, report);
     }
 

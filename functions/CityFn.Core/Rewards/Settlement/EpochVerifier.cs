@@ -4,7 +4,10 @@ namespace CityFn.Core.Rewards.Settlement;
 
 /// <summary>
 /// <c>cityfn verify-epoch N</c>: recomputes the epoch from the ledger (and the previous epoch's stored tree)
-/// and compares the root with the report, the stored tree, the settlement state and the contract.
+/// and compares the root with the report, the stored tree, the settlement state and the contract. The ledger
+/// rows are joined with the registry snapshot the report recorded, so ownership changes after settlement do
+/// not count as a changed ledger; a report without a snapshot (written before they were recorded) is
+/// recomputed with today's registry.
 /// </summary>
 public sealed class EpochVerifier(EpochLedgerStore ledger, EpochCalculator calculator, SettlementStore store, SettlementChain chain)
 {
@@ -20,7 +23,9 @@ public sealed class EpochVerifier(EpochLedgerStore ledger, EpochCalculator calcu
             previous = new PreviousTotals(previousEpoch, previousTree.RootHex, previousTree.Values);
         }
 
-        var computation = calculator.Compute(await ledger.ReadAsync(epoch, cancellationToken), previous);
+        var snapshot = report.ToRegistrySnapshot();
+        var read = await ledger.ReadWithRegistryAsync(epoch, snapshot, cancellationToken);
+        var computation = calculator.Compute(read.Ledger, previous, read.Registry);
         var tree = await store.ReadTreeAsync(epoch, cancellationToken);
         var state = await store.GetAsync(epoch, cancellationToken);
         var distributor = await chain.ReaderAsync(cancellationToken);
@@ -35,7 +40,12 @@ public sealed class EpochVerifier(EpochLedgerStore ledger, EpochCalculator calcu
             computation.Report.LedgerDigest,
             report.LedgerDigest,
             computation.Report.EpochTotal,
-            report.EpochTotal);
+            report.EpochTotal)
+        {
+            UsedRegistrySnapshot = snapshot is not null,
+            RegistryChanges = read.Changes,
+            Differences = ReportDifferences.Between(report, computation.Report),
+        };
     }
 }
 
@@ -52,6 +62,18 @@ public sealed record EpochVerification(
     string RecomputedEpochTotal,
     string ReportEpochTotal)
 {
+    /// <summary>
+    /// Whether the ledger was joined with the report's registry snapshot; false for a report written before
+    /// snapshots were recorded (today's registry was used, so an ownership change reads as a changed ledger).
+    /// </summary>
+    public bool UsedRegistrySnapshot { get; init; }
+
+    /// <summary>Devices registered differently today than when the epoch was settled (informational: the snapshot was used).</summary>
+    public IReadOnlyList<RegistrationChange> RegistryChanges { get; init; } = [];
+
+    /// <summary>Per device or host, what the ledger says now that differs from what the report recorded.</summary>
+    public IReadOnlyList<string> Differences { get; init; } = [];
+
     /// <summary>The ledger still holds exactly what the settlement read.</summary>
     public bool LedgerUnchanged => RecomputedLedgerDigest == ReportLedgerDigest;
 

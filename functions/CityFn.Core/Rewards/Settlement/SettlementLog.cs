@@ -25,6 +25,9 @@ internal static partial class SettlementLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "No settlement: Chain__DistributorAddress is not set (deploy the contracts with `cityfn chain deploy` and set it)")]
     public static partial void NoDistributor(ILogger logger);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not settling now: {Reason} The next timer run continues")]
+    public static partial void EpochBusy(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Settling due epochs {First} to {Last}")]
     public static partial void SettlingDue(ILogger logger, long first, long last);
 }

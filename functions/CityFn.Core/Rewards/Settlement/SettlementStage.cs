@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using CityFn.Core.Rewards.Ledger;
+using CityFn.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,8 @@ namespace CityFn.Core.Rewards.Settlement;
 /// Blob, root fixed) → Submitted (publish transaction hash saved) → Confirmed. Each step starts from the saved
 /// state, so a run that crashed anywhere is finished by the next run, which publishes at most once: before
 /// sending, it asks the contract whether the epoch's root is already there and waits for any pending
-/// transaction of the key; the contract itself refuses a second root for an epoch.
+/// transaction of the key; the contract itself refuses a second root for an epoch. A run holds a lease on the
+/// epoch while it settles it, so a concurrent run is refused with <see cref="LeaseBusyException"/>.
 /// The SettleEpoch function and <c>cityfn settle</c> both call this stage.
 /// </summary>
 public sealed class SettlementStage(
@@ -42,6 +44,9 @@ public sealed class SettlementStage(
             throw new InvalidOperationException($"Epoch {epoch} ends at {end:u}; it can be settled after that.");
         }
 
+        // One run per epoch at a time (the timer and a manual `cityfn settle`, or two CLI runs): the other is
+        // refused with LeaseBusyException before it reads or sends anything.
+        await using var lease = await store.LeaseEpochAsync(epoch, cancellationToken);
         var steps = new List<SettlementStepTiming>();
         var state = await store.GetAsync(epoch, cancellationToken) ?? await ComputeAsync(epoch, steps, cancellationToken);
         if (state.Status == SettlementStatus.Computed)
@@ -58,7 +63,25 @@ public sealed class SettlementStage(
     }
 
     /// <summary>
-    /// What the SettleEpoch timer runs: every epoch that ended at least the grace period ago and is not confirmed,
+    /// What the SettleEpoch timer runs: <see cref="SettleDueAsync"/>, except that an epoch another run is settling
+    /// right now (a manual <c>cityfn settle</c>) ends this run with a log line instead of an error; the next tick
+    /// carries on from wherever that run got to.
+    /// </summary>
+    public async Task<IReadOnlyList<SettlementOutcome>> SettleDueOnScheduleAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await SettleDueAsync(cancellationToken);
+        }
+        catch (LeaseBusyException exception)
+        {
+            SettlementLog.EpochBusy(_logger, exception.Message);
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Every epoch that ended at least the grace period ago and is not confirmed,
     /// in order, starting after the distributor's last published epoch; at most MaxEpochsPerRun per call.
     /// </summary>
     public async Task<IReadOnlyList<SettlementOutcome>> SettleDueAsync(CancellationToken cancellationToken = default)
@@ -128,8 +151,8 @@ public sealed class SettlementStage(
     private async Task<SettlementState> ComputeAsync(long epoch, List<SettlementStepTiming> steps, CancellationToken cancellationToken)
     {
         var previous = await Timed(steps, "previous-totals", () => PreviousTotalsAsync(epoch, cancellationToken));
-        var epochLedger = await Timed(steps, "read-ledger", () => ledger.ReadAsync(epoch, cancellationToken));
-        var computation = await Timed(steps, "allocate-and-tree", () => Task.FromResult(calculator.Compute(epochLedger, previous)));
+        var read = await Timed(steps, "read-ledger", () => ledger.ReadWithRegistryAsync(epoch, snapshot: null, cancellationToken));
+        var computation = await Timed(steps, "allocate-and-tree", () => Task.FromResult(calculator.Compute(read.Ledger, previous, read.Registry)));
         // Blobs first: a state that says Computed always has its tree, so a published root can always be claimed.
         await Timed(steps, "write-blobs", async () =>
         {

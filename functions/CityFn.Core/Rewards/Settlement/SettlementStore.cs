@@ -5,13 +5,15 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CityFn.Core.Merkle;
+using CityFn.Core.Storage;
 
 namespace CityFn.Core.Rewards.Settlement;
 
 /// <summary>
 /// Settlement state in table <c>settlements</c> (PartitionKey <c>epoch</c>, RowKey the epoch as D10) and the
 /// epoch's files in container <c>rewards</c>: <c>epoch=N/report.json</c> and <c>epoch=N/tree.json</c>
-/// (the OpenZeppelin standard-v1 dump of the cumulative tree).
+/// (the OpenZeppelin standard-v1 dump of the cumulative tree), and the empty <c>epoch=N/settle.lease</c> whose
+/// lease a settlement run holds.
 /// </summary>
 public sealed class SettlementStore(TableServiceClient tables, BlobServiceClient blobs)
 {
@@ -22,6 +24,23 @@ public sealed class SettlementStore(TableServiceClient tables, BlobServiceClient
     public static string TreeBlobName(long epoch) => $"epoch={epoch}/tree.json";
 
     public static string ReportBlobName(long epoch) => $"epoch={epoch}/report.json";
+
+    /// <summary>The empty blob a settlement run of the epoch leases, so that only one run settles it at a time.</summary>
+    public static string LeaseBlobName(long epoch) => $"epoch={epoch}/settle.lease";
+
+    /// <summary>
+    /// Takes the epoch's settlement lease (held and renewed until disposed); throws <see cref="LeaseBusyException"/>
+    /// when another run (the SettleEpoch timer or another <c>cityfn settle</c>) is settling the epoch.
+    /// </summary>
+    public async Task<BlobRunLease> LeaseEpochAsync(long epoch, CancellationToken cancellationToken = default)
+    {
+        var blob = (await ContainerAsync(cancellationToken)).GetBlobClient(LeaseBlobName(epoch));
+        return await BlobRunLease.AcquireAsync(
+            blob,
+            $"Epoch {epoch} is being settled by another run (it holds the lease on {ContainerName}/{LeaseBlobName(epoch)}); run again when that run has finished.",
+            createIfMissing: true,
+            cancellationToken);
+    }
 
     public async Task<SettlementState?> GetAsync(long epoch, CancellationToken cancellationToken = default)
     {

@@ -91,7 +91,11 @@ internal sealed class SettlementBed : IDisposable
         new(new RewardAllocator(Options.Create(Policy)), Options.Create(Policy));
 
     /// <summary>Registers a device to a new owner and records <paramref name="accepted"/> samples for it in <paramref name="epoch"/>.</summary>
-    public async Task<EthECKey> AddDeviceAsync(long epoch, long accepted, EthECKey? owner = null)
+    public async Task<EthECKey> AddDeviceAsync(long epoch, long accepted, EthECKey? owner = null) =>
+        (await AddRegisteredDeviceAsync(epoch, accepted, owner)).Owner;
+
+    /// <summary>As <see cref="AddDeviceAsync"/>, also returning the device's registration (nonce 1).</summary>
+    public async Task<(EthECKey Owner, DeviceRegistration Registration)> AddRegisteredDeviceAsync(long epoch, long accepted, EthECKey? owner = null)
     {
         owner ??= EthECKey.GenerateKey();
         var device = EthAddress.FromBytes(RandomNumberGenerator.GetBytes(20)).ToLowerHex();
@@ -99,9 +103,12 @@ internal sealed class SettlementBed : IDisposable
             device, owner.GetPublicAddress().ToLowerInvariant(), SensorKind.Air,
             new GeoLocation(RandomNumberGenerator.GetInt32(-80, 80), RandomNumberGenerator.GetInt32(-170, 170), null), 1, DateTimeOffset.UtcNow);
         await new DeviceRegistryStore(Tables).SaveAsync(registration);
-        await Ledger.RecordSamplesAsync([new SampleRecord(epoch, device, "capture-" + epoch, accepted)]);
-        return owner;
+        await Ledger.RecordSamplesAsync([new SampleRecord(epoch, device, SourceOf(epoch), accepted)]);
+        return (owner, registration);
     }
+
+    /// <summary>The capture source <see cref="AddDeviceAsync"/> records samples under.</summary>
+    public static string SourceOf(long epoch) => "capture-" + epoch;
 
     /// <summary>Every RootPublished event of the epoch: one per successful publish.</summary>
     public async Task<List<EventLog<RootPublishedEventDTO>>> RootPublishedLogsAsync(long epoch)

@@ -2,12 +2,16 @@ using System.Globalization;
 using System.Numerics;
 using CityFn.Contracts;
 using CityFn.Contracts.RewardDistributor;
+using CityFn.Core.Devices;
 using CityFn.Core.Merkle;
 using CityFn.Core.Ethereum;
+using CityFn.Core.Rewards.Ledger;
 using CityFn.Core.Rewards.Settlement;
+using CityFn.Core.Storage;
 using CityFn.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using Nethereum.Contracts;
+using Nethereum.Signer;
 
 namespace CityFn.Core.Tests.Rewards.Settlement;
 
@@ -212,6 +216,39 @@ public sealed class SettlementStageTests(AzuriteFixture azurite, LocalChainFixtu
     }
 
     [Fact]
+    public async Task Of_two_runs_settling_one_epoch_at_once_one_publishes_the_other_is_refused_and_a_rerun_changes_nothing()
+    {
+        using var bed = await SettlementBed.CreateAsync(azurite, chain);
+        var epoch = bed.FirstEpoch;
+        await bed.AddDeviceAsync(epoch, accepted: 60);
+        var computed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var carryOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The first run pauses, holding the epoch, after computing; the second starts meanwhile.
+        var first = bed.Stage(async (checkpoint, _, ct) =>
+        {
+            if (checkpoint == SettlementCheckpoint.Computed)
+            {
+                computed.SetResult();
+                await carryOn.Task.WaitAsync(ct);
+            }
+        }).SettleAsync(epoch);
+        await computed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var refused = await Assert.ThrowsAsync<LeaseBusyException>(() => bed.Stage().SettleAsync(epoch));
+        var timer = await bed.Stage().SettleDueOnScheduleAsync();
+        carryOn.SetResult();
+        var published = await first;
+        var rerun = await bed.Stage().SettleAsync(epoch);
+
+        Assert.StartsWith($"Epoch {epoch} is being settled by another run", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(timer);
+        Assert.Equal(SettlementStatus.Confirmed, published.State.Status);
+        Assert.Single(await RootPublishedLogsAsync(bed, epoch));
+        Assert.Equal(published.State, rerun.State);
+        Assert.Empty(rerun.Steps);
+    }
+
+    [Fact]
     public async Task Verify_epoch_agrees_with_a_settled_epoch_and_notices_a_changed_ledger()
     {
         using var bed = await SettlementBed.CreateAsync(azurite, chain);
@@ -228,6 +265,75 @@ public sealed class SettlementStageTests(AzuriteFixture azurite, LocalChainFixtu
         Assert.False(changed.LedgerUnchanged);
         Assert.False(changed.RootMatches);
         Assert.Equal(clean.OnChainRoot, changed.OnChainRoot);
+    }
+
+    [Fact]
+    public async Task Verify_epoch_still_agrees_after_a_device_is_re_registered_to_another_owner()
+    {
+        using var bed = await SettlementBed.CreateAsync(azurite, chain);
+        var epoch = bed.FirstEpoch;
+        var (owner, registration) = await bed.AddRegisteredDeviceAsync(epoch, accepted: 60);
+        await bed.AddDeviceAsync(epoch, accepted: 30);
+        await bed.Stage().SettleAsync(epoch);
+        var newOwner = EthECKey.GenerateKey().GetPublicAddress().ToLowerInvariant();
+
+        var stored = await new DeviceRegistryStore(bed.Tables).SaveAsync(registration with { Owner = newOwner, Nonce = 2 });
+        var verification = await bed.Verifier().VerifyAsync(epoch);
+
+        Assert.True(stored);
+        Assert.True(verification.IsValid, string.Join("; ", verification.Differences));
+        Assert.True(verification.UsedRegistrySnapshot);
+        Assert.Empty(verification.Differences);
+        var change = Assert.Single(verification.RegistryChanges);
+        Assert.Equal(registration.Device, change.Device);
+        Assert.Equal(owner.GetPublicAddress().ToLowerInvariant(), change.Snapshot.Owner);
+        Assert.Equal(1, change.Snapshot.Nonce);
+        Assert.Equal(newOwner, change.Current?.Owner);
+        Assert.Equal(2, change.Current?.Nonce);
+    }
+
+    [Fact]
+    public async Task Verify_epoch_fails_and_names_the_device_when_a_ledger_row_is_changed_after_settlement()
+    {
+        using var bed = await SettlementBed.CreateAsync(azurite, chain);
+        var epoch = bed.FirstEpoch;
+        var (_, registration) = await bed.AddRegisteredDeviceAsync(epoch, accepted: 40);
+        await bed.AddDeviceAsync(epoch, accepted: 30);
+        await bed.Stage().SettleAsync(epoch);
+
+        await bed.Ledger.RecordSamplesAsync([new SampleRecord(epoch, registration.Device, SettlementBed.SourceOf(epoch), 55)]);
+        var verification = await bed.Verifier().VerifyAsync(epoch);
+
+        Assert.False(verification.IsValid);
+        Assert.False(verification.LedgerUnchanged);
+        Assert.False(verification.RootMatches);
+        Assert.Equal($"device {registration.Device}: accepted samples 40 when settled, 55 now", Assert.Single(verification.Differences));
+    }
+
+    [Fact]
+    public async Task Verify_epoch_of_a_report_without_a_registry_snapshot_uses_todays_registry()
+    {
+        using var bed = await SettlementBed.CreateAsync(azurite, chain);
+        var epoch = bed.FirstEpoch;
+        var (_, registration) = await bed.AddRegisteredDeviceAsync(epoch, accepted: 60);
+        await bed.Stage().SettleAsync(epoch);
+        var report = await bed.Store.ReadReportAsync(epoch);
+        // A report as settlement wrote it before snapshots were recorded.
+        await bed.Store.WriteReportAsync(report! with
+        {
+            UnregisteredDevices = null,
+            Devices = [.. report.Devices.Select(d => d with { RegistrationNonce = null, RegistrationSequence = null })],
+        });
+
+        var unchanged = await bed.Verifier().VerifyAsync(epoch);
+        var newOwner = EthECKey.GenerateKey().GetPublicAddress().ToLowerInvariant();
+        await new DeviceRegistryStore(bed.Tables).SaveAsync(registration with { Owner = newOwner, Nonce = 2 });
+        var reRegistered = await bed.Verifier().VerifyAsync(epoch);
+
+        Assert.True(unchanged.IsValid);
+        Assert.False(unchanged.UsedRegistrySnapshot);
+        Assert.False(reRegistered.IsValid);
+        Assert.Contains($"device {registration.Device}: owner {registration.Owner} when settled, {newOwner} now", reRegistered.Differences);
     }
 
     private static Task<List<EventLog<RootPublishedEventDTO>>> RootPublishedLogsAsync(SettlementBed bed, long epoch) =>
