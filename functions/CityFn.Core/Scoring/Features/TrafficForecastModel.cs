@@ -11,8 +11,8 @@ namespace CityFn.Core.Scoring.Features;
 /// </summary>
 /// <remarks>
 /// Per segment the stage builds 60 one-minute flow/occupancy/speed values ending at the job's latest minute
-/// (docs/scoring.md): ingest's stored minute aggregates (<see cref="IDetectorHistory.ReadMinutesAsync"/>) with
-/// the job's own readings in place of its own minutes; several detectors on one segment are averaged per minute.
+/// (docs/scoring.md): the minute means of every ingested capture file's readings (<see cref="IDetectorHistory.ReadMinutesAsync"/>)
+/// together with the job's own readings; several detectors on one segment are averaged per minute.
 /// Upstream and downstream neighbours are the segments the road network map names, with the detectors registered
 /// on them; local time comes from the map's time zone. The historical speed is the mean of the segment's speed
 /// at the same local minute on up to <see cref="ScoringOptions.HistoricalDays"/> earlier weekdays, as training
