@@ -21,6 +21,8 @@ public static class IngestStorage
     /// <summary>PK source id, RK device (and <c>_file</c>): which keys the runs of a capture file wrote under (<see cref="IngestFileManifest"/>).</summary>
     public const string FilesTable = "IngestFiles";
 
-    public static string ReadingsBlobName(string sourceId, DateTimeOffset hour) =>
-        $"readings/date={hour.UtcDateTime:yyyy-MM-dd}/hour={hour.UtcDateTime:HH}/{sourceId}.parquet";
+    public static string ReadingsBlobName(string sourceId, DateTimeOffset hour) => $"{ReadingsHourPrefix(hour)}{sourceId}.parquet";
+
+    /// <summary>The folder (blob name prefix) of the readings files whose capture window starts in <paramref name="hour"/>'s UTC hour.</summary>
+    public static string ReadingsHourPrefix(DateTimeOffset hour) => $"readings/date={hour.UtcDateTime:yyyy-MM-dd}/hour={hour.UtcDateTime:HH}/";
 }

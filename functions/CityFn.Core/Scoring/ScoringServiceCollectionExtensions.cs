@@ -34,7 +34,9 @@ public static class ScoringServiceCollectionExtensions
         }
 
         services.TryAddSingleton<EdgeHostRegistry>();
-        services.TryAddSingleton<IDetectorHistory, TableDetectorHistory>();
+        // One per process: its cache of parsed readings files is shared by every job the process scores.
+        services.TryAddSingleton<ReadingsFileHistory>();
+        services.TryAddSingleton<IDetectorHistory>(sp => sp.GetRequiredService<ReadingsFileHistory>());
         services.TryAddSingleton<DeviceRegistryStore>();
         services.TryAddSingleton<RoadNetworkStore>();
         services.TryAddSingleton<CityLayoutCache>();

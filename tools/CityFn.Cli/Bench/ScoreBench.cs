@@ -162,7 +162,8 @@ public sealed class ScoreBench(int jobs, int devices, int samplesPerDevice, int 
         }
 
         var source = $"bench_{round}_{index}_{Guid.NewGuid():N}";
-        var blob = $"readings/bench/{source}.parquet";
+        // Where ingest writes a capture file's readings: the scoring stage reads the jobs' history from these folders.
+        var blob = IngestStorage.ReadingsBlobName(source, new DateTimeOffset(start.UtcDateTime.Date.AddHours(start.UtcDateTime.Hour), TimeSpan.Zero));
         var container = new BlobServiceClient(connectionString).GetBlobContainerClient(IngestStorage.AnalyticsContainer);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         using (var buffer = new MemoryStream())

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Azure.Data.Tables;
 using CityFn.Core.Ingest;
 
 namespace CityFn.Core.Scoring.Features;
@@ -8,95 +6,82 @@ namespace CityFn.Core.Scoring.Features;
 public readonly record struct ChannelHistory(long Count, double Sum)
 {
     public double? Mean => Count == 0 ? null : Sum / Count;
+
+    public ChannelHistory Add(ChannelHistory other) => new(Count + other.Count, Sum + other.Sum);
 }
 
 /// <summary>
-/// Where features get a device's past minutes that lie outside the job's own capture file.
+/// Where features get the devices' past minutes: the accepted readings of every capture file ingested so far.
 /// </summary>
 public interface IDetectorHistory
 {
-    /// <summary>The earliest minute (UTC) stored for <paramref name="device"/>, or null when it has none.</summary>
-    Task<DateTimeOffset?> FirstMinuteAsync(string device, CancellationToken cancellationToken = default);
-
-    /// <summary>Per device, per minute start (UTC) in [from, to), per channel: count and sum of that minute.</summary>
-    Task<IReadOnlyDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>> ReadMinutesAsync(
-        IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Every device's minutes in [<paramref name="from"/>, <paramref name="to"/>) (UTC minute starts), per channel
+    /// the count and sum of its readings, leaving out the readings blob <paramref name="except"/> (the job's own
+    /// file, whose readings the caller adds itself).
+    /// </summary>
+    Task<MinuteHistory> ReadMinutesAsync(DateTimeOffset from, DateTimeOffset to, string? except = null, CancellationToken cancellationToken = default);
 }
 
-/// <summary>
-/// History from ingest's minute aggregates (table IngestMinuteAggregates, PK device, RK minute|source):
-/// one range query per device; the per-file partials of a minute add up (count and sum), so files that
-/// arrived in any order, or earlier jobs of other capture files, all count.
-/// </summary>
-public sealed class TableDetectorHistory(TableServiceClient tables) : IDetectorHistory
+/// <summary>Per device, per minute start (UTC), per channel: count and sum of the readings in that minute.</summary>
+public sealed class MinuteHistory
 {
-    private const int ParallelQueries = 8;
+    private static readonly IReadOnlyDictionary<DateTimeOffset, Dictionary<string, ChannelHistory>> None =
+        new Dictionary<DateTimeOffset, Dictionary<string, ChannelHistory>>();
 
-    public async Task<DateTimeOffset?> FirstMinuteAsync(string device, CancellationToken cancellationToken = default)
+    private readonly Dictionary<string, Dictionary<DateTimeOffset, Dictionary<string, ChannelHistory>>> _devices = new(StringComparer.Ordinal);
+
+    public static MinuteHistory Empty => new();
+
+    /// <summary>Devices with at least one reading in the span.</summary>
+    public IEnumerable<string> Devices => _devices.Keys;
+
+    /// <summary>The device's minutes (empty when it has none in the span).</summary>
+    public IReadOnlyDictionary<DateTimeOffset, Dictionary<string, ChannelHistory>> Minutes(string device) =>
+        _devices.TryGetValue(device, out var minutes) ? minutes : None;
+
+    /// <summary>The mean of a channel in one minute, or NaN.</summary>
+    public double Mean(string device, DateTimeOffset minute, string channel) =>
+        _devices.TryGetValue(device, out var minutes) && minutes.TryGetValue(minute, out var channels)
+            && channels.TryGetValue(channel, out var history) && history.Mean is { } mean
+            ? mean
+            : double.NaN;
+
+    /// <summary>Adds readings (a job's own file) whose minute lies in [<paramref name="from"/>, <paramref name="to"/>), as the stored files' minutes are added.</summary>
+    public void AddReadings(IEnumerable<ReadingRow> readings, DateTimeOffset from, DateTimeOffset to)
     {
-        ArgumentNullException.ThrowIfNull(device);
-        try
+        ArgumentNullException.ThrowIfNull(readings);
+        foreach (var reading in readings)
         {
-            // Row keys start with the minute, and a partition's rows come in key order: the first row is the earliest.
-            await foreach (var entity in tables.GetTableClient(IngestStorage.AggregatesTable)
-                .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {device}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+            var minute = MinuteSeries.Minute(reading.Time);
+            if (minute < from || minute >= to || !SensorKinds.TryParse(reading.Kind, out var kind))
             {
-                return new DateTimeOffset(DateTime.ParseExact(entity.RowKey[..12], "yyyyMMddHHmm", CultureInfo.InvariantCulture), TimeSpan.Zero);
+                continue;
             }
-        }
-        catch (Azure.RequestFailedException exception) when (exception.Status == 404)
-        {
-            // No aggregates table yet.
-        }
 
-        return null;
-    }
-
-    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>> ReadMinutesAsync(
-        IReadOnlyCollection<string> devices, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(devices);
-        var result = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>(StringComparer.Ordinal);
-        if (devices.Count == 0 || to <= from)
-        {
-            return result;
-        }
-
-        var table = tables.GetTableClient(IngestStorage.AggregatesTable);
-        var low = from.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-        var high = to.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-        await Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = ParallelQueries, CancellationToken = cancellationToken }, async (device, token) =>
-        {
-            var minutes = new Dictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {device} and RowKey ge {low} and RowKey lt {high}");
-            try
+            foreach (var channel in SensorKinds.Channels(kind))
             {
-                await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: token))
+                if (reading.Channel(channel.Name) is { } value)
                 {
-                    var minute = new DateTimeOffset(DateTime.ParseExact(entity.RowKey[..12], "yyyyMMddHHmm", CultureInfo.InvariantCulture), TimeSpan.Zero);
-                    var channels = minutes.TryGetValue(minute, out var existing) ? new Dictionary<string, ChannelHistory>(existing, StringComparer.Ordinal) : new Dictionary<string, ChannelHistory>(StringComparer.Ordinal);
-                    foreach (var (key, value) in entity)
-                    {
-                        if (key.EndsWith("_count", StringComparison.Ordinal) && value is long or int)
-                        {
-                            var channel = key[..^"_count".Length];
-                            var count = Convert.ToInt64(value, CultureInfo.InvariantCulture);
-                            var sum = entity.GetDouble(channel + "_sum") ?? 0;
-                            var previous = channels.GetValueOrDefault(channel);
-                            channels[channel] = new ChannelHistory(previous.Count + count, previous.Sum + sum);
-                        }
-                    }
-
-                    minutes[minute] = channels;
+                    Add(reading.Device, minute, channel.Name, new ChannelHistory(1, value));
                 }
             }
-            catch (Azure.RequestFailedException exception) when (exception.Status == 404)
-            {
-                // No aggregates table yet: no history.
-            }
+        }
+    }
 
-            result[device] = minutes;
-        });
-        return result;
+    /// <summary>Adds one reading's value (or one stored partial) to a device's minute.</summary>
+    public void Add(string device, DateTimeOffset minute, string channel, ChannelHistory value)
+    {
+        if (!_devices.TryGetValue(device, out var minutes))
+        {
+            _devices[device] = minutes = [];
+        }
+
+        if (!minutes.TryGetValue(minute, out var channels))
+        {
+            minutes[minute] = channels = new Dictionary<string, ChannelHistory>(StringComparer.Ordinal);
+        }
+
+        channels[channel] = channels.GetValueOrDefault(channel).Add(value);
     }
 }

@@ -8,17 +8,18 @@ namespace CityFn.Core.Scoring.Features;
 /// reading in the window, <see cref="SensorQualityFeatures"/> (17 columns), output <c>fault_probability</c>.
 /// </summary>
 /// <remarks>
-/// A device's 90 minutes end at the job's latest minute. Minutes before the job's first minute come from
-/// ingest's stored minute aggregates (<see cref="IDetectorHistory.ReadMinutesAsync"/>, the earlier capture
-/// files); the job's own minutes from its readings (the minute mean, as ingest stores it). Neighbours are the
-/// up to <see cref="MaxNeighbours"/> nearest devices of the same kind in the same job within
-/// <see cref="NeighbourRadiusMetres"/>: devices of other capture files do not count as neighbours.
+/// A device's 90 minutes end at the job's latest minute: per minute and channel the mean of its readings in every
+/// capture file ingested so far (<see cref="IDetectorHistory.ReadMinutesAsync"/>) plus the job's own. Neighbours are
+/// defined as training defines them (models/CityFn.Training QualitySamples): the up to <see cref="MaxNeighbours"/>
+/// nearest <b>registered</b> devices of the same kind within <see cref="NeighbourRadiusMetres"/>, nearest first, ties
+/// by address, whatever capture file (partition) their readings came in, each with its 90 minutes (NaN where it sent
+/// nothing, as a silent simulated device is in training).
 /// A device is judged only on a full window: its first reading in the 90 minutes must be at or before the
 /// window's first minute. A device that has not been sending that long (a new device, or the first half hour
 /// after a deployment starts) has a window that looks like a dropout to the model, which was trained on full
 /// windows; it gets no score yet rather than a false fault (rewards then use Rewards__UnscoredQuality).
 /// </remarks>
-public sealed class SensorQualityModel(IDetectorHistory history) : IScoringModel
+public sealed class SensorQualityModel(IDetectorHistory history, CityLayoutCache layouts) : IScoringModel
 {
     public const string ModelName = "sensor-quality";
 
@@ -48,44 +49,63 @@ public sealed class SensorQualityModel(IDetectorHistory history) : IScoringModel
             return FeatureMatrix.Empty(Columns);
         }
 
-        var lastMinute = Minute(known.Max(r => r.Time));
+        var lastMinute = MinuteSeries.Minute(known.Max(r => r.Time));
         var historyStart = lastMinute.AddMinutes(1 - SensorQualityFeatures.HistoryMinutes);
-        var firstInJob = Minute(known.Min(r => r.Time));
-        var devices = known.GroupBy(r => r.Device, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var stored = firstInJob > historyStart
-            ? await history.ReadMinutesAsync([.. devices.Select(d => d.Key)], historyStart, firstInJob, cancellationToken)
-            : new Dictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>>();
+        var end = lastMinute.AddMinutes(1);
+        var stored = await history.ReadMinutesAsync(historyStart, end, job.ReadingsBlob, cancellationToken);
+        stored.AddReadings(known, historyStart, end);
+        var layout = await layouts.GetAsync(cancellationToken);
 
-        var series = new Dictionary<string, (SensorKind Kind, double Lat, double Lon, double[] Values)>(StringComparer.Ordinal);
+        // Candidates: every registered device, plus the job's own (a device registered after the layout was read).
+        var places = layout.Devices.ToDictionary(d => d.Device, d => (d.Kind, d.Location.Lat, d.Location.Lon), StringComparer.Ordinal);
+        var devices = known.GroupBy(r => r.Device, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         foreach (var device in devices)
         {
-            SensorKinds.TryParse(device.First().Kind, out var kind);
             var first = device.First();
-            series[device.Key] = (kind, first.Lat, first.Lon, Series(kind, device, stored.GetValueOrDefault(device.Key), historyStart, firstInJob));
+            SensorKinds.TryParse(first.Kind, out var readingKind);
+            places.TryAdd(device.Key, (readingKind, first.Lat, first.Lon));
+        }
+
+        var byKind = places.GroupBy(p => p.Value.Kind).ToDictionary(g => g.Key, g => g.ToList());
+        var series = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        double[] SeriesOf(string device, SensorKind kind)
+        {
+            if (!series.TryGetValue(device, out var values))
+            {
+                series[device] = values = Series(kind, device, stored, historyStart);
+            }
+
+            return values;
         }
 
         var rows = new List<FeatureRow>();
         var values = new List<float>();
         var row = new float[Columns];
-        foreach (var (device, (kind, lat, lon, own)) in series)
+        foreach (var device in devices)
         {
-            var neighbours = series
-                .Where(other => other.Key != device && other.Value.Kind == kind)
-                .Select(other => (other.Value.Values, Distance: Metres(lat, lon, other.Value.Lat, other.Value.Lon)))
+            var (kind, lat, lon) = places[device.Key];
+            var own = SeriesOf(device.Key, kind);
+            if (!HasFullWindow(own, SensorQualityFeatures.TypicalVariation(kind).Count))
+            {
+                continue;
+            }
+
+            var neighbours = byKind[kind]
+                .Where(other => other.Key != device.Key)
+                .Select(other => (other.Key, Distance: Metres(lat, lon, other.Value.Lat, other.Value.Lon)))
                 .Where(other => other.Distance <= NeighbourRadiusMetres)
                 .OrderBy(other => other.Distance)
+                .ThenBy(other => other.Key, StringComparer.Ordinal)
                 .Take(MaxNeighbours)
-                .Select(other => (ReadOnlyMemory<double>)other.Values)
+                .Select(other => (ReadOnlyMemory<double>)SeriesOf(other.Key, kind))
                 .ToList();
-            if (!HasFullWindow(own, SensorQualityFeatures.TypicalVariation(kind).Count)
-                || !SensorQualityFeatures.TryCompute(kind, own, neighbours, row))
+            if (!SensorQualityFeatures.TryCompute(kind, own, neighbours, row))
             {
                 continue;
             }
 
             values.AddRange(row);
-            var end = lastMinute.AddMinutes(1);
-            rows.Add(new FeatureRow(device, SensorKinds.WireName(kind), 1, end, end));
+            rows.Add(new FeatureRow(device.Key, SensorKinds.WireName(kind), 1, end, end));
         }
 
         return new FeatureMatrix(rows, [.. values], Columns);
@@ -107,20 +127,15 @@ public sealed class SensorQualityModel(IDetectorHistory history) : IScoringModel
     }
 
     /// <summary>Row-major [minute, channel] minute means over the 90 minutes, NaN where a minute has no value.</summary>
-    private static double[] Series(
-        SensorKind kind,
-        IEnumerable<ReadingRow> readings,
-        IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>? stored,
-        DateTimeOffset historyStart,
-        DateTimeOffset firstInJob)
+    private static double[] Series(SensorKind kind, string device, MinuteHistory stored, DateTimeOffset historyStart)
     {
         var channels = SensorKinds.Channels(kind);
         var values = new double[SensorQualityFeatures.HistoryMinutes * channels.Count];
         Array.Fill(values, double.NaN);
-        foreach (var (minute, buckets) in stored ?? new Dictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>())
+        foreach (var (minute, buckets) in stored.Minutes(device))
         {
             var t = (int)(minute - historyStart).TotalMinutes;
-            if (t < 0 || t >= SensorQualityFeatures.HistoryMinutes || minute >= firstInJob)
+            if (t < 0 || t >= SensorQualityFeatures.HistoryMinutes)
             {
                 continue;
             }
@@ -134,40 +149,20 @@ public sealed class SensorQualityModel(IDetectorHistory history) : IScoringModel
             }
         }
 
-        foreach (var minute in readings.GroupBy(r => Minute(r.Time)))
-        {
-            var t = (int)(minute.Key - historyStart).TotalMinutes;
-            if (t < 0 || t >= SensorQualityFeatures.HistoryMinutes)
-            {
-                continue;
-            }
-
-            for (var c = 0; c < channels.Count; c++)
-            {
-                var present = minute.Select(r => r.Channel(channels[c].Name)).Where(v => v is not null).Select(v => v!.Value).ToList();
-                if (present.Count > 0)
-                {
-                    values[(t * channels.Count) + c] = present.Average();
-                }
-            }
-        }
-
         return values;
     }
 
-    private static double Metres(double lat1, double lon1, double lat2, double lon2)
+    /// <summary>
+    /// Metres between two positions on a local flat-earth projection (111,320 m per degree of latitude, longitude
+    /// scaled by the cosine of the mean latitude): the mapping the city simulator uses, so the 1.5 km radius picks the
+    /// same neighbours here as from the simulator's metres in training; within a city it differs from a great-circle
+    /// distance by about 0.1 %.
+    /// </summary>
+    public static double Metres(double lat1, double lon1, double lat2, double lon2)
     {
-        const double earthRadius = 6_371_000;
-        var dLat = (lat2 - lat1) * Math.PI / 180;
-        var dLon = (lon2 - lon1) * Math.PI / 180;
-        var a = (Math.Sin(dLat / 2) * Math.Sin(dLat / 2))
-            + (Math.Cos(lat1 * Math.PI / 180) * Math.Cos(lat2 * Math.PI / 180) * Math.Sin(dLon / 2) * Math.Sin(dLon / 2));
-        return 2 * earthRadius * Math.Asin(Math.Min(1, Math.Sqrt(a)));
-    }
-
-    private static DateTimeOffset Minute(DateTime time)
-    {
-        var utc = DateTime.SpecifyKind(time, DateTimeKind.Utc);
-        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        const double metresPerDegree = 111_320;
+        var dy = (lat2 - lat1) * metresPerDegree;
+        var dx = (lon2 - lon1) * metresPerDegree * Math.Cos((lat1 + lat2) / 2 * Math.PI / 180);
+        return Math.Sqrt((dx * dx) + (dy * dy));
     }
 }

@@ -11,8 +11,8 @@ namespace CityFn.Core.Scoring.Features;
 /// </summary>
 /// <remarks>
 /// Per segment the stage builds 60 one-minute flow/occupancy/speed values ending at the job's latest minute
-/// (docs/scoring.md): ingest's stored minute aggregates (<see cref="IDetectorHistory.ReadMinutesAsync"/>) with
-/// the job's own readings in place of its own minutes; several detectors on one segment are averaged per minute.
+/// (docs/scoring.md): the minute means of every ingested capture file's readings (<see cref="IDetectorHistory.ReadMinutesAsync"/>)
+/// together with the job's own readings; several detectors on one segment are averaged per minute.
 /// Upstream and downstream neighbours are the segments the road network map names, with the detectors registered
 /// on them; local time comes from the map's time zone. The historical speed is the mean of the segment's speed
 /// at the same local minute on up to <see cref="ScoringOptions.HistoricalDays"/> earlier weekdays, as training
@@ -76,14 +76,14 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
             }
         }
 
-        var allDevices = detectors.Values.SelectMany(d => d).ToHashSet(StringComparer.Ordinal);
-        var stored = await history.ReadMinutesAsync(allDevices, windowStart, lastMinute.AddMinutes(1), cancellationToken);
-        var jobMinutes = traffic.GroupBy(r => r.Device, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => MinuteSeries.Means(g, MinuteSeries.TrafficChannels), StringComparer.Ordinal);
+        // Every capture file's readings of the window but the job's own, then the job's readings: a minute split
+        // across files (a device's message straddling two capture windows) is whole again.
+        var stored = await history.ReadMinutesAsync(windowStart, lastMinute.AddMinutes(1), job.ReadingsBlob, cancellationToken);
+        stored.AddReadings(traffic, windowStart, lastMinute.AddMinutes(1));
         var series = new Dictionary<string, DetectorMinute[]>(StringComparer.Ordinal);
         foreach (var (segment, devices) in detectors)
         {
-            series[segment] = SegmentSeries(devices, stored, jobMinutes, windowStart);
+            series[segment] = SegmentSeries(devices, stored, windowStart);
         }
 
         var historical = await HistoricalSpeedsAsync(jobSegments.Select(g => (g.Key, (IReadOnlyCollection<string>)detectors[g.Key])).ToList(), lastMinute, layout.TimeZone, cancellationToken);
@@ -110,33 +110,23 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
         return new FeatureMatrix(rows, [.. values], Columns);
     }
 
-    /// <summary>Per minute of the window: the mean over the segment's detectors that have that minute; the job's own readings win over stored aggregates.</summary>
-    private static DetectorMinute[] SegmentSeries(
-        IEnumerable<string> devices,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, ChannelHistory>>> stored,
-        Dictionary<string, Dictionary<DateTimeOffset, double[]>> jobMinutes,
-        DateTimeOffset windowStart)
+    /// <summary>Per minute of the window: the mean over the segment's detectors that have that minute (all three channels).</summary>
+    private static DetectorMinute[] SegmentSeries(IEnumerable<string> devices, MinuteHistory stored, DateTimeOffset windowStart)
     {
         var sums = new double[Minutes, 3];
         var counts = new int[Minutes];
+        var value = new double[3];
         foreach (var device in devices)
         {
-            var own = jobMinutes.GetValueOrDefault(device);
-            var past = stored.GetValueOrDefault(device);
             for (var t = 0; t < Minutes; t++)
             {
                 var minute = windowStart.AddMinutes(t);
-                double[]? value = null;
-                if (own is not null && own.TryGetValue(minute, out var fromJob))
+                for (var c = 0; c < 3; c++)
                 {
-                    value = fromJob;
-                }
-                else if (past is not null && past.TryGetValue(minute, out var buckets))
-                {
-                    value = MinuteSeries.TrafficChannels.Select(c => buckets.TryGetValue(c, out var b) && b.Mean is { } m ? m : double.NaN).ToArray();
+                    value[c] = stored.Mean(device, minute, MinuteSeries.TrafficChannels[c]);
                 }
 
-                if (value is null || value.Any(double.IsNaN))
+                if (value.Any(double.IsNaN))
                 {
                     continue;
                 }
@@ -170,14 +160,6 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
             return result;
         }
 
-        var devices = segments.SelectMany(s => s.Devices).ToHashSet(StringComparer.Ordinal);
-        // A city that started reporting less than a day ago has no profile: one cheap read instead of one per day and device.
-        var first = await history.FirstMinuteAsync(devices.Order(StringComparer.Ordinal).First(), cancellationToken);
-        if (first is null || first > lastMinute.AddDays(-1))
-        {
-            return result;
-        }
-
         var sums = new Dictionary<string, (double Sum, int Days)>(StringComparer.Ordinal);
         for (var day = 1; day <= options.HistoricalDays; day++)
         {
@@ -188,12 +170,13 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
             }
 
             var minute = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
-            var stored = await history.ReadMinutesAsync(devices, minute, minute.AddMinutes(1), cancellationToken);
+            // One listing of that hour's readings files (downloads only the first time a process needs that hour).
+            var stored = await history.ReadMinutesAsync(minute, minute.AddMinutes(1), cancellationToken: cancellationToken);
             foreach (var (segment, segmentDevices) in segments)
             {
                 var speeds = segmentDevices
-                    .Select(d => stored.GetValueOrDefault(d)?.GetValueOrDefault(minute)?.GetValueOrDefault("speed_kmh").Mean)
-                    .OfType<double>()
+                    .Select(d => stored.Mean(d, minute, "speed_kmh"))
+                    .Where(double.IsFinite)
                     .ToList();
                 if (speeds.Count > 0)
                 {

@@ -37,20 +37,24 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClien
             var rows = forecasts.Select(f => ToForecastRow(job, f.Model, f.r)).ToList();
             await UploadParquetAsync(container.GetBlobClient(ScoringStorage.ForecastsBlobName(job.JobId, hour)), rows, cancellationToken);
             var table = await TableAsync(ScoringStorage.SegmentForecastsTable, cancellationToken);
+            var episodes = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
             await UpsertNewerAsync(table, rows.Select(row => new TableEntity(ScoringStorage.SegmentPartition, ScoringStorage.Key(row.Segment))
                 {
                     ["Segment"] = row.Segment, ["BasedOn"] = new DateTimeOffset(row.BasedOn, TimeSpan.Zero), ["For"] = new DateTimeOffset(row.For, TimeSpan.Zero),
                     ["SpeedKmh"] = row.SpeedKmh, ["LatestSpeedKmh"] = row.LatestSpeedKmh, ["FreeFlowSpeedKmh"] = row.FreeFlowSpeedKmh,
                     ["Congestion"] = row.Congestion, ["Level"] = row.Level, ["Alert"] = row.Alert, ["Devices"] = row.Devices, ["JobId"] = job.JobId,
                     ["Model"] = row.Model, ["Host"] = row.Host, ["Verified"] = row.Verified,
-                }), "For", cancellationToken);
+                }), "For", (entity, stored) => episodes[entity.RowKey] = CongestionEpisodes.Settle(entity, stored), cancellationToken);
             foreach (var row in rows)
             {
-                if (row.Alert)
+                var time = new DateTimeOffset(row.For, TimeSpan.Zero);
+                // One alert per congestion episode: raised by the forecast that started it (also on a re-run, or after a
+                // later forecast already continued the episode); the alert log sends each episode's alert once.
+                if (row.Alert && episodes.GetValueOrDefault(ScoringStorage.Key(row.Segment)) == time)
                 {
                     // Score = forecast speed, threshold = the speed below which the segment counts as congested.
-                    alerts.Add(Alert(ScoringAlert.Congestion, row.Segment, new DateTimeOffset(row.For, TimeSpan.Zero), row.SpeedKmh,
-                        options.CongestionSpeedRatio * row.FreeFlowSpeedKmh!.Value, job, row.Model, row.Host));
+                    alerts.Add(new ScoringAlert(CongestionEpisodes.AlertId(row.Segment, time), ScoringAlert.Congestion, row.Segment, time, row.SpeedKmh,
+                        options.CongestionSpeedRatio * row.FreeFlowSpeedKmh!.Value, job.JobId, row.Model, row.Host));
                 }
             }
         }
@@ -69,7 +73,7 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClien
                 {
                     ["Device"] = row.Device, ["Kind"] = row.Kind, ["Time"] = new DateTimeOffset(row.Time, TimeSpan.Zero), ["Quality"] = row.Quality,
                     ["FaultProbability"] = row.FaultProbability, ["Alert"] = row.Alert, ["JobId"] = job.JobId, ["Host"] = row.Host,
-                }), "Time", cancellationToken);
+                }), "Time", null, cancellationToken);
             foreach (var row in rows)
             {
                 if (row.Alert)
@@ -151,9 +155,12 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClien
     /// Jobs finish in any order: a row is replaced only by a later one (by <paramref name="timeProperty"/>).
     /// Per chunk of rows: one filtered read of what is stored, then one transaction of inserts and
     /// ETag-conditional replaces; when a concurrent job wrote one of them in between, the transaction fails as
-    /// a whole and the chunk is settled row by row.
+    /// a whole and the chunk is settled row by row. <paramref name="settle"/> sees each new row with the row stored
+    /// when it is decided (null when none), before it is written or found older; it may change the new row, and is
+    /// called again when a conflict makes the row be decided again.
     /// </summary>
-    private static async Task UpsertNewerAsync(TableClient table, IEnumerable<TableEntity> entities, string timeProperty, CancellationToken cancellationToken)
+    private static async Task UpsertNewerAsync(
+        TableClient table, IEnumerable<TableEntity> entities, string timeProperty, Action<TableEntity, TableEntity?>? settle, CancellationToken cancellationToken)
     {
         // The table service allows at most 15 comparisons in a filter.
         foreach (var chunk in entities.GroupBy(e => e.RowKey, StringComparer.Ordinal).Select(g => g.MaxBy(e => e.GetDateTimeOffset(timeProperty))!).Chunk(14))
@@ -169,6 +176,7 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClien
             var actions = new List<TableTransactionAction>();
             foreach (var entity in chunk)
             {
+                settle?.Invoke(entity, stored.GetValueOrDefault(entity.RowKey));
                 if (!stored.TryGetValue(entity.RowKey, out var existing))
                 {
                     actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
@@ -192,17 +200,19 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClien
             {
                 foreach (var entity in chunk)
                 {
-                    await UpsertIfNewerAsync(table, entity, timeProperty, cancellationToken);
+                    await UpsertIfNewerAsync(table, entity, timeProperty, settle, cancellationToken);
                 }
             }
         }
     }
 
-    private static async Task UpsertIfNewerAsync(TableClient table, TableEntity entity, string timeProperty, CancellationToken cancellationToken)
+    private static async Task UpsertIfNewerAsync(
+        TableClient table, TableEntity entity, string timeProperty, Action<TableEntity, TableEntity?>? settle, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
+            settle?.Invoke(entity, existing.HasValue ? existing.Value : null);
             try
             {
                 if (!existing.HasValue || existing.Value is null)

@@ -42,7 +42,8 @@ public sealed class QualityRow
 
 /// <summary>
 /// A typed message on queue "alerts" (JSON, base64), and a row of the alert log. <see cref="AlertId"/> is
-/// job|type|entity, so a redelivered or re-run job raises the same id and the log does not send it again.
+/// job|type|entity for a sensor fault and congestion|segment|episode start for a congestion episode
+/// (<see cref="CongestionEpisodes"/>), so a redelivered or re-run job raises the same id and the log does not send it again.
 /// </summary>
 public sealed record ScoringAlert(
     string AlertId,

@@ -1,0 +1,96 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using CityFn.Core.Devices;
+using CityFn.Core.Features;
+using CityFn.Core.Ingest;
+using CityFn.Core.Network;
+using CityFn.Core.Scoring;
+using CityFn.Core.Scoring.Features;
+using CityFn.TestSupport;
+using Parquet.Serialization;
+
+namespace CityFn.Scoring.Tests.Features;
+
+/// <summary>
+/// The traffic forecast's features as the production model class builds them from ingest's readings files, here the
+/// historical (weekday) speed profile, which needs more than a day of history. Each test uses its own far-off week,
+/// so other tests' readings files are not in its hours.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class TrafficForecastModelTests(AzuriteFixture azurite)
+{
+    private const int HistoricalColumn = 25;
+
+    [Fact]
+    public async Task The_historical_speed_is_the_mean_at_the_forecast_minute_over_the_weekdays_of_the_last_week()
+    {
+        // A Wednesday: the week before holds Tue, Mon, (Sun, Sat), Fri, Thu and last Wednesday.
+        var day = new DateTime(2040, 1, 4).AddDays(7 * Random.Shared.Next(1, 300_000));
+        Assert.Equal(DayOfWeek.Wednesday, day.DayOfWeek);
+        var device = ScoringTestBed.Device(Random.Shared.Next(), 0);
+        var segment = $"seg-{Guid.NewGuid():N}";
+        var latest = new DateTimeOffset(day.AddHours(8).AddMinutes(14), TimeSpan.Zero);
+        var target = latest.AddMinutes(TrafficForecastFeatures.HorizonMinutes);
+        var job = Enumerable.Range(0, 15).Select(m => Reading(device, segment, latest.AddMinutes(m - 14), 40)).ToList();
+        // Speed at the target minute, days back: weekend days and the day beyond HistoricalDays (7) must not count.
+        (int DaysBack, double Speed)[] history = [(1, 60), (2, 50), (3, 5), (4, 10), (5, 70), (6, 30), (7, 20), (8, 99)];
+        foreach (var (daysBack, speed) in history)
+        {
+            var minute = target.AddDays(-daysBack);
+            // Two readings in the minute, in two capture files: the minute's mean is their mean.
+            await WriteReadingsFileAsync([Reading(device, segment, minute, speed - 4)]);
+            await WriteReadingsFileAsync([Reading(device, segment, minute.AddSeconds(30), speed + 4)]);
+        }
+
+        var scoreJob = new ScoreJob("j:traffic", "j", "traffic", "none", 1, job.Count, latest.AddMinutes(-14), latest.AddMinutes(1));
+        var matrix = await Model().FeaturizeAsync(scoreJob, job);
+
+        var row = Assert.Single(matrix.Rows);
+        Assert.Equal(segment, row.Entity);
+        Assert.Equal(target, row.For);
+        Assert.Equal((60 + 50 + 70 + 30 + 20) / 5.0, matrix.Values[HistoricalColumn], 4);
+        Assert.Equal(((60 + 50 + 70 + 30 + 20) / 5.0) - 40, matrix.Values[HistoricalColumn + 1], 4);
+    }
+
+    [Fact]
+    public async Task Without_earlier_days_the_latest_speed_stands_in_for_the_historical_speed()
+    {
+        var day = new DateTime(2040, 1, 4).AddDays(7 * Random.Shared.Next(1, 300_000));
+        var device = ScoringTestBed.Device(Random.Shared.Next(), 0);
+        var segment = $"seg-{Guid.NewGuid():N}";
+        var latest = new DateTimeOffset(day.AddHours(8).AddMinutes(14), TimeSpan.Zero);
+        var job = Enumerable.Range(0, 15).Select(m => Reading(device, segment, latest.AddMinutes(m - 14), 40 + (m % 2))).ToList();
+
+        var scoreJob = new ScoreJob("j:traffic", "j", "traffic", "none", 1, job.Count, latest.AddMinutes(-14), latest.AddMinutes(1));
+        var matrix = await Model().FeaturizeAsync(scoreJob, job);
+
+        Assert.Equal(40, matrix.Values[HistoricalColumn], 4);
+        Assert.Equal(0, matrix.Values[HistoricalColumn + 1], 4);
+    }
+
+    private TrafficForecastModel Model()
+    {
+        var blobs = new BlobServiceClient(azurite.ConnectionString);
+        var options = new ScoringOptions();
+        var layouts = new CityLayoutCache(new RoadNetworkStore(blobs), new DeviceRegistryStore(new TableServiceClient(azurite.ConnectionString)), options, TimeProvider.System);
+        return new TrafficForecastModel(new ReadingsFileHistory(blobs, TimeProvider.System), layouts, options);
+    }
+
+    private async Task WriteReadingsFileAsync(IReadOnlyList<ReadingRow> rows)
+    {
+        var first = rows.Min(r => r.Time);
+        var hour = new DateTimeOffset(first.Date.AddHours(first.Hour), TimeSpan.Zero);
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(IngestStorage.AnalyticsContainer);
+        await container.CreateIfNotExistsAsync();
+        using var buffer = new MemoryStream();
+        await ParquetSerializer.SerializeAsync(rows, buffer);
+        buffer.Position = 0;
+        await container.GetBlobClient(IngestStorage.ReadingsBlobName($"test_{Guid.NewGuid():N}", hour)).UploadAsync(buffer, overwrite: true);
+    }
+
+    private static ReadingRow Reading(string device, string segment, DateTimeOffset time, double speed) => new()
+    {
+        Device = device, Kind = "traffic", Time = time.UtcDateTime.AddSeconds(5), Lat = 52.37, Lon = 4.89, Segment = segment,
+        FlowVehH = 900, OccupancyPct = 12, SpeedKmh = speed,
+    };
+}
