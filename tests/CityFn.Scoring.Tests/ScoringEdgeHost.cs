@@ -44,7 +44,9 @@ public sealed class ScoringEdgeHost : IAsyncDisposable
         var onnx = (model ?? Honest).ToOnnx();
         foreach (var name in models)
         {
-            ModelRepository.WriteModel(Path.Combine(folder, "models"), onnx, new ModelConfig(name, MaxBatchSize: 4096, MaxQueueDelayMs: batchDelayMs));
+            // Every batch waits its full window (no dispatch_when_idle), so a slow host (600 ms) is slow on every call,
+            // not only when another request happens to be arriving: the hedging test depends on it.
+            ModelRepository.WriteModel(Path.Combine(folder, "models"), onnx, new ModelConfig(name, MaxBatchSize: 4096, MaxQueueDelayMs: batchDelayMs, DispatchWhenIdle: false));
         }
 
         var key = OperatorKey.Generate();
