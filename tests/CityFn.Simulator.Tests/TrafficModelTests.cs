@@ -133,6 +133,52 @@ public sealed class TrafficModelTests
     }
 
     [Fact]
+    public void A_jam_from_an_incident_at_an_overloaded_peak_dissolves_once_the_incident_clears_and_demand_falls()
+    {
+        const string Blocked = "seg-r3c2-E";
+        var network = RoadNetwork.Create(Scenario.SmallGrid, 21);
+        // One and a half times the normal demand from 07:00 and an arterial blocked for an hour: far more than the grid can carry.
+        var model = new TrafficModel(network, Scenario.WeekdayAt(7), 21, demandScale: 1.5);
+        int Jammed(MinuteReport minute) => minute.Readings.Count(r => r.SpeedKmh < 0.6 * network.Segment(r.SegmentId).FreeFlowSpeedKmh);
+
+        model.ApplyIncident(Blocked, 0);
+        var duringIncident = Scenario.Run(model, 60);
+        model.ClearIncident(Blocked);
+        var afterwards = Scenario.Run(model, 13 * 60);
+
+        var worst = duringIncident.Concat(afterwards).Max(Jammed);
+        Assert.True(worst > network.Segments.Count / 10, $"at worst only {worst} of {network.Segments.Count} detectors jammed");
+        // By 21:00 the queues have gone: diversion and drivers leaving the jam drain it as demand falls, instead of
+        // leaving the grid locked for the rest of the day.
+        var late = Jammed(afterwards[^1]);
+        Assert.True(late == 0, $"{late} detectors still jammed at 21:00 (worst {worst}); by hour: {string.Join(", ", afterwards.Where((_, i) => i % 60 == 0).Select(Jammed))}");
+        Assert.True(afterwards[^1].Readings.All(r => r.Occupancy < 0.5), "no detector still reads a queue at 21:00");
+        // Drivers giving up on a held queue is part of what drains a jam this long, but most trips still end normally.
+        Assert.True(
+            model.VehiclesLeftJams > 0 && model.VehiclesLeftJams < 0.25 * model.VehiclesExited,
+            $"{model.VehiclesLeftJams:F0} of {model.VehiclesExited:F0} vehicles left from jams");
+    }
+
+    [Fact]
+    public void Drivers_held_behind_a_street_jammed_up_to_the_junction_turn_into_the_other_exits()
+    {
+        const string Blocked = "seg-r3c2-E";
+        const string Upstream = "seg-r3c1-E";
+        var network = RoadNetwork.Create(Scenario.SmallGrid, 21);
+        var model = new TrafficModel(network, Scenario.WeekdayAt(7), 21);
+        Scenario.Run(model, 20);
+
+        model.ApplyIncident(Blocked, 0);
+        var minutes = Scenario.Run(model, 60).Skip(40).ToList();
+
+        // The blocked street is full to its entry, yet the queue behind it keeps moving: its drivers take the
+        // junction's other exits (strict first-in-first-out would hold every one of them behind the blocked turn).
+        Assert.All(minutes, m => Assert.True(Scenario.Reading(m, Blocked).Occupancy > 0.95, $"blocked occupancy {Scenario.Reading(m, Blocked).Occupancy}"));
+        var upstreamFlow = minutes.Average(m => Scenario.Reading(m, Upstream).FlowVehPerHour);
+        Assert.True(upstreamFlow > 100, $"the queue upstream moves only {upstreamFlow:F0} veh/h");
+    }
+
+    [Fact]
     public void An_incident_needs_a_known_segment_and_a_fraction_between_zero_and_one()
     {
         var model = Scenario.Model(1, Scenario.WeekdayAt(8));

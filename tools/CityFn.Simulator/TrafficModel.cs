@@ -11,6 +11,19 @@ public sealed class TrafficModel
 {
     private const double ArterialTurnWeight = 3;
 
+    /// <summary>Room at a street's entry (share of its capacity it can still take in) below which drivers start to avoid turning into it.</summary>
+    /// <summary>
+    /// Room at a street's entry (the share of its capacity it can still take in this step) below which drivers
+    /// start to avoid turning into it; at no room, nobody turns there while another exit has room.
+    /// </summary>
+    public const double DiversionRoom = 0.2;
+
+    /// <summary>
+    /// The most that can leave the modelled roads from a queue held at a junction, as a share of the approach's
+    /// capacity (drivers turning into car parks, driveways and service lanes, or ending their trip early).
+    /// </summary>
+    public const double GiveUpShare = 0.05;
+
     private readonly RoadNetwork _network;
     private readonly double _stepSeconds;
     private readonly double _demandScale;
@@ -27,6 +40,7 @@ public sealed class TrafficModel
     private readonly double[][] _outflow;
     private readonly double[][] _inflow;
     private readonly double[] _requested;
+    private readonly double[] _entryCapacity;
     private double[] _offered = new double[8];
     private int _stepsThisMinute;
 
@@ -76,6 +90,7 @@ public sealed class TrafficModel
         _outflow = _vehicles.Select(cells => new double[cells.Length]).ToArray();
         _inflow = _vehicles.Select(cells => new double[cells.Length]).ToArray();
         _requested = new double[segments.Count];
+        _entryCapacity = [.. segments.Select(s => s.CapacityVehPerHour * stepSeconds / 3600)];
     }
 
     public DateTimeOffset Now { get; private set; }
@@ -83,6 +98,9 @@ public sealed class TrafficModel
     public double VehiclesEntered { get; private set; }
 
     public double VehiclesExited { get; private set; }
+
+    /// <summary>Of <see cref="VehiclesExited"/>, those that left the modelled roads from a queue at a blocked junction.</summary>
+    public double VehiclesLeftJams { get; private set; }
 
     public double VehiclesOnNetwork => _vehicles.Sum(cells => cells.Sum());
 
@@ -210,6 +228,7 @@ public sealed class TrafficModel
         var requested = _requested;
         foreach (var input in inputs)
         {
+            Divert(input, receiving);
             foreach (var (target, _) in input.Turns)
             {
                 if (target >= 0)
@@ -232,11 +251,13 @@ public sealed class TrafficModel
                 offered[i] = input.Queue;
             }
 
-            foreach (var (target, share) in input.Turns)
+            var shares = input.Shares;
+            for (var t = 0; t < shares.Length; t++)
             {
+                var target = input.Turns[t].Target;
                 if (target >= 0)
                 {
-                    requested[target] += offered[i] * share;
+                    requested[target] += offered[i] * shares[t];
                 }
             }
         }
@@ -244,10 +265,12 @@ public sealed class TrafficModel
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
+            var shares = input.Shares;
             var admitted = 1.0;
-            foreach (var (target, share) in input.Turns)
+            for (var t = 0; t < shares.Length; t++)
             {
-                if (target >= 0 && share > 0 && requested[target] > receiving[target][0])
+                var target = input.Turns[t].Target;
+                if (target >= 0 && shares[t] > 0 && requested[target] > receiving[target][0])
                 {
                     admitted = Math.Min(admitted, receiving[target][0] / requested[target]);
                 }
@@ -256,7 +279,13 @@ public sealed class TrafficModel
             var moved = offered[i] * admitted;
             if (input.Segment >= 0)
             {
-                outflow[input.Segment][^1] += moved;
+                // Drivers held at a junction whose exits are full give up on the modelled roads (car parks,
+                // driveways, service lanes, trips ended early): up to GiveUpShare of the approach's capacity when it
+                // is blocked outright, proportionally less when it is only slowed, nothing when it flows.
+                var leaving = Math.Min(offered[i] - moved, GiveUpShare * _entryCapacity[input.Segment] * (1 - admitted));
+                outflow[input.Segment][^1] += moved + leaving;
+                VehiclesExited += leaving;
+                VehiclesLeftJams += leaving;
             }
             else
             {
@@ -264,17 +293,44 @@ public sealed class TrafficModel
                 VehiclesEntered += moved;
             }
 
-            foreach (var (target, share) in input.Turns)
+            for (var t = 0; t < shares.Length; t++)
             {
+                var target = input.Turns[t].Target;
                 if (target >= 0)
                 {
-                    inflow[target][0] += moved * share;
+                    inflow[target][0] += moved * shares[t];
                 }
                 else
                 {
-                    VehiclesExited += moved * share;
+                    VehiclesExited += moved * shares[t];
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Drivers avoid a turn into a street whose queue reaches back to the intersection: a turn's share is scaled by
+    /// the room left at the target's entry (its receiving flow over capacity) once that falls below
+    /// <see cref="DiversionRoom"/>, and the input's shares are renormalised, so the vehicles that would have waited
+    /// for it take another exit (in a grid, another way round). Turns into free streets keep their fixed shares.
+    /// When every exit is full the input keeps its fixed shares and is blocked, as before.
+    /// </summary>
+    private void Divert(NodeInput input, double[][] receiving)
+    {
+        var turns = input.Turns;
+        var shares = input.Shares;
+        var total = 0.0;
+        for (var t = 0; t < turns.Length; t++)
+        {
+            var (target, share) = turns[t];
+            var room = target >= 0 ? receiving[target][0] / _entryCapacity[target] : 1;
+            shares[t] = share * Math.Min(1, room / DiversionRoom);
+            total += shares[t];
+        }
+
+        for (var t = 0; t < turns.Length; t++)
+        {
+            shares[t] = total > 0 ? shares[t] / total : turns[t].Share;
         }
     }
 
@@ -318,7 +374,7 @@ public sealed class TrafficModel
                         continue;
                     }
 
-                    var rate = entry.CapacityVehPerHour * (0.12 + (0.12 * random.NextDouble()));
+                    var rate = entry.CapacityVehPerHour * (0.16 + (0.16 * random.NextDouble()));
                     nodes[row, column].Add(new NodeInput(-1, rate, [(entry.Index, 1.0)]));
                 }
             }
@@ -335,6 +391,9 @@ public sealed class TrafficModel
         public double BaseRateVehPerHour { get; } = baseRateVehPerHour;
 
         public (int Target, double Share)[] Turns { get; } = turns;
+
+        /// <summary>This step's shares after diversion (same order as <see cref="Turns"/>), reused every step.</summary>
+        public double[] Shares { get; } = new double[turns.Length];
 
         public double Queue { get; set; }
     }

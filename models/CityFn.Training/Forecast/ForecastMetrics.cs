@@ -65,3 +65,37 @@ public sealed record ForecastMetrics(
 public sealed record ForecastTestMetrics(
     [property: JsonPropertyName("against_true_speed")] ForecastMetrics AgainstTruth,
     [property: JsonPropertyName("against_readings")] ForecastMetrics AgainstReadings);
+
+/// <summary>
+/// MAE (km/h, against the true speed) of the model and both baselines on one kind of congested row: onset (free now,
+/// congested at the forecast time), ongoing (congested at both) or clearing (congested now, free at the forecast time).
+/// </summary>
+public sealed record CongestedRowKind(string Kind, int Rows, double ModelMae, double PersistenceMae, double HistoricalAverageMae)
+{
+    public static IReadOnlyList<CongestedRowKind> Measure(ForecastSamples samples, IReadOnlyList<double> forecast, HistoricalAverage historical)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(forecast);
+        ArgumentNullException.ThrowIfNull(historical);
+        var kinds = new[] { "onset", "ongoing", "clearing" };
+        var sums = new double[kinds.Length, 3];
+        var rows = new int[kinds.Length];
+        for (var r = 0; r < samples.Rows; r++)
+        {
+            if (!samples.Congested[r])
+            {
+                continue;
+            }
+
+            var actual = samples.ActualTrue[r];
+            var k = !samples.CongestedNow[r] ? 0 : samples.CongestedThen[r] ? 1 : 2;
+            rows[k]++;
+            sums[k, 0] += Math.Abs(forecast[r] - actual);
+            sums[k, 1] += Math.Abs(samples.Latest(r) - actual);
+            sums[k, 2] += Math.Abs(historical.Forecast(samples.Detector[r], samples.TargetMinute[r]) - actual);
+        }
+
+        return [.. kinds.Select((kind, k) => new CongestedRowKind(
+            kind, rows[k], sums[k, 0] / Math.Max(1, rows[k]), sums[k, 1] / Math.Max(1, rows[k]), sums[k, 2] / Math.Max(1, rows[k])))];
+    }
+}

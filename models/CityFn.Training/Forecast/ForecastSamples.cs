@@ -14,8 +14,10 @@ public sealed class ForecastSamples
     /// <summary>A row is congested when the detector is below this fraction of its free-flow speed now or at the forecast time.</summary>
     public const double CongestedSpeedRatio = 0.6;
 
-    private ForecastSamples(FeatureMatrix matrix, double[] actual, double[] actualTrue, int[] detector, int[] targetMinute, bool[] congested)
+    private ForecastSamples(FeatureMatrix matrix, double[] actual, double[] actualTrue, int[] detector, int[] targetMinute, bool[] congested, bool[] congestedNow, bool[] congestedThen)
     {
+        CongestedNow = congestedNow;
+        CongestedThen = congestedThen;
         Matrix = matrix;
         Actual = actual;
         ActualTrue = actualTrue;
@@ -39,6 +41,12 @@ public sealed class ForecastSamples
 
     public bool[] Congested { get; }
 
+    /// <summary>The true speed of the latest minute is congested (a congested row that is not is a congestion onset).</summary>
+    public bool[] CongestedNow { get; }
+
+    /// <summary>The true speed at the forecast time is congested.</summary>
+    public bool[] CongestedThen { get; }
+
     public int Rows => Actual.Length;
 
     /// <summary>The persistence forecast: the latest speed.</summary>
@@ -58,6 +66,8 @@ public sealed class ForecastSamples
         var detector = new List<int>();
         var targetMinute = new List<int>();
         var congested = new List<bool>();
+        var congestedNow = new List<bool>();
+        var congestedThen = new List<bool>();
         var row = new float[TrafficForecastFeatures.Count];
         const int history = TrafficForecastFeatures.HistoryMinutes;
         const int horizon = TrafficForecastFeatures.HorizonMinutes;
@@ -87,12 +97,14 @@ public sealed class ForecastSamples
                     detector.Add(segment.Index);
                     targetMinute.Add(m + horizon);
                     var slow = CongestedSpeedRatio * segment.FreeFlowSpeedKmh;
-                    congested.Add(day.TrueSpeed[segment.Index][m + horizon] < slow || day.TrueSpeed[segment.Index][m] < slow);
+                    congestedNow.Add(day.TrueSpeed[segment.Index][m] < slow);
+                    congestedThen.Add(day.TrueSpeed[segment.Index][m + horizon] < slow);
+                    congested.Add(congestedNow[^1] || congestedThen[^1]);
                 }
             }
         }
 
-        return new ForecastSamples(builder.Build(), [.. actual], [.. actualTrue], [.. detector], [.. targetMinute], [.. congested]);
+        return new ForecastSamples(builder.Build(), [.. actual], [.. actualTrue], [.. detector], [.. targetMinute], [.. congested], [.. congestedNow], [.. congestedThen]);
     }
 
     private static ReadOnlyMemory<DetectorMinute>[] Slices(TrafficDaySimulation day, int[] detectors, int latest) =>

@@ -11,12 +11,9 @@ public sealed record TrafficDay(DateTimeOffset Date, int Seed);
 public sealed record ScenarioIncident(string SegmentId, DateTimeOffset Start, int Minutes, double RemainingCapacity);
 
 /// <summary>Every detector's minute values of one simulated day.</summary>
-public sealed class TrafficDaySimulation(TrafficDay day, int seedUsed, DateTimeOffset start, DetectorMinute[][] minutes, double[][] trueSpeed, double demandScale, IReadOnlyList<ScenarioIncident> incidents)
+public sealed class TrafficDaySimulation(TrafficDay day, DateTimeOffset start, DetectorMinute[][] minutes, double[][] trueSpeed, double demandScale, IReadOnlyList<ScenarioIncident> incidents, CongestionStatistics congestion)
 {
     public TrafficDay Day { get; } = day;
-
-    /// <summary>The seed the day was finally drawn from (its own, or a redraw after gridlock).</summary>
-    public int SeedUsed { get; } = seedUsed;
 
     /// <summary>Start of minute 0.</summary>
     public DateTimeOffset Start { get; } = start;
@@ -31,14 +28,60 @@ public sealed class TrafficDaySimulation(TrafficDay day, int seedUsed, DateTimeO
 
     public IReadOnlyList<ScenarioIncident> Incidents { get; } = incidents;
 
+    public CongestionStatistics Congestion { get; } = congestion;
+
     public int MinuteCount => Minutes[0].Length;
+}
+
+/// <summary>
+/// How congested a simulated day was, on the true speeds: the share of detector-minutes below
+/// <see cref="ForecastSamples.CongestedSpeedRatio"/> of free-flow speed (all day, and in its worst hour), how many
+/// detectors were still congested at the day's last minute (a gridlock would leave many), and for each incident
+/// that queued, the minutes from its clearing until its segment and the segments feeding it were free again.
+/// </summary>
+public sealed record CongestionStatistics(double CongestedShare, double WorstHourShare, int CongestedAtEnd, IReadOnlyList<int> MinutesToClear)
+{
+    public static CongestionStatistics Measure(RoadNetwork network, DateTimeOffset start, double[][] trueSpeed, IReadOnlyList<ScenarioIncident> incidents)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(trueSpeed);
+        ArgumentNullException.ThrowIfNull(incidents);
+        var minutes = trueSpeed[0].Length;
+        bool Congested(int segment, int minute) =>
+            trueSpeed[segment][minute] < ForecastSamples.CongestedSpeedRatio * network.Segments[segment].FreeFlowSpeedKmh;
+        var perMinute = Enumerable.Range(0, minutes).Select(m => network.Segments.Count(s => Congested(s.Index, m))).ToArray();
+        var worstHour = Enumerable.Range(0, minutes / 60).Max(h => perMinute.Skip(h * 60).Take(60).Sum());
+        var clear = new List<int>();
+        foreach (var incident in incidents)
+        {
+            var segment = network.Segment(incident.SegmentId);
+            int[] watched = [segment.Index, .. TrafficScenario.Upstream(network, segment)];
+            var from = (int)(incident.Start - start).TotalMinutes;
+            var to = Math.Min(minutes, from + incident.Minutes);
+            if (!Enumerable.Range(from, to - from).Any(m => watched.Any(s => Congested(s, m))))
+            {
+                continue;
+            }
+
+            var free = Enumerable.Range(to, minutes - to).FirstOrDefault(m => !watched.Any(s => Congested(s, m)), minutes);
+            clear.Add(free - to);
+        }
+
+        return new CongestionStatistics(
+            perMinute.Sum() / (double)(minutes * network.Segments.Count),
+            worstHour / (60.0 * network.Segments.Count),
+            perMinute[^1],
+            clear);
+    }
 }
 
 /// <summary>
 /// The training city and its days. The city is fixed (network seed and turning/source seed
 /// <see cref="CitySeed"/>, default 10×10 grid): a deployed forecast model learns one city. Each day's seed
-/// draws its demand level (0.9–1.15 × the demand profile) and 4–8 incidents between 06:00 and 20:00 on random
-/// segments (20–90 minutes, 0–40 % of capacity left). A day runs from 04:00 (empty roads at night) to 22:00.
+/// draws its demand level and incidents between 06:00 and 20:00 (<see cref="ScenarioOptions.Default"/>: 1.0–1.2 × the
+/// demand profile, 6–12 incidents on arterials of 30–120 minutes leaving 0–20 % of capacity). A day runs from 04:00
+/// (empty roads at night) to 22:00. Congestion in the traffic model clears (drivers divert and leave jams), so every
+/// day's draw is used as it comes; <see cref="TrafficDaySimulation.Congestion"/> says how congested it was.
 /// </summary>
 public static class TrafficScenario
 {
@@ -48,37 +91,15 @@ public static class TrafficScenario
 
     public static RoadNetwork City() => RoadNetwork.Create(new NetworkOptions(), CitySeed);
 
-    /// <summary>Share of detectors still congested at the day's end above which the day counts as gridlocked.</summary>
-    public const double GridlockShare = 0.1;
-
-    /// <summary>
-    /// Simulates the day; a draw that ends in gridlock is drawn again from seed + 1000 × attempt. The cell
-    /// transmission model has no rerouting or signals, so a grid-wide gridlock never clears (it stays until
-    /// the end of the day); a real city would dissolve it, and a forecast trained on a frozen city learns nothing.
-    /// </summary>
+    /// <summary>Simulates the day: the same network, day and options always give the same values.</summary>
     public static TrafficDaySimulation Simulate(RoadNetwork network, TrafficDay day) => Simulate(network, day, ScenarioOptions.Default);
 
     public static TrafficDaySimulation Simulate(RoadNetwork network, TrafficDay day, ScenarioOptions options)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(day);
-        for (var attempt = 0; ; attempt++)
-        {
-            var simulation = SimulateOnce(network, day, day.Seed + (1000 * attempt), options);
-            var last = simulation.MinuteCount - 1;
-            var jammed = network.Segments.Count(s => simulation.Minutes[s.Index][last].SpeedKmh < 0.6 * s.FreeFlowSpeedKmh);
-            if (jammed <= GridlockShare * network.Segments.Count || attempt == 9)
-            {
-                return simulation;
-            }
-        }
-    }
-
-    private static TrafficDaySimulation SimulateOnce(RoadNetwork network, TrafficDay day, int seed, ScenarioOptions options)
-    {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(day);
+        var seed = day.Seed;
         var random = new Random(seed);
         var demandScale = options.MinDemand + ((options.MaxDemand - options.MinDemand) * random.NextDouble());
         var start = day.Date.Date.AddHours(FirstHour);
@@ -132,7 +153,8 @@ public static class TrafficScenario
             }
         }
 
-        return new TrafficDaySimulation(day, seed, startOffset, values, trueSpeed, demandScale, incidents);
+        return new TrafficDaySimulation(
+            day, startOffset, values, trueSpeed, demandScale, incidents, CongestionStatistics.Measure(network, startOffset, trueSpeed, incidents));
     }
 
     // The simulator keeps its direction helpers internal; the opposite heading is two quarter turns.
@@ -175,5 +197,5 @@ public sealed record ScenarioOptions(
     double MaxRemainingCapacity,
     bool ArterialsOnly)
 {
-    public static ScenarioOptions Default { get; } = new(0.9, 1.05, 6, 12, 20, 60, 0.0, 0.2, true);
+    public static ScenarioOptions Default { get; } = new(1.0, 1.2, 6, 12, 30, 120, 0.0, 0.2, true);
 }

@@ -30,7 +30,7 @@ public static class QualityTraining
     public const double FaultRate = 0.08;
 
     /// <summary>Each seed is a different city (network, devices, weather, incidents, faults), one day long.</summary>
-    public static IReadOnlyList<int> TrainSeeds { get; } = [11, 12, 13];
+    public static IReadOnlyList<int> TrainSeeds { get; } = [11, 12, 13, 14, 15];
 
     public static IReadOnlyList<int> ValidationSeeds { get; } = [21];
 
