@@ -9,7 +9,6 @@ using CityFn.Core.Scoring.Features;
 using CityFn.Core.Scoring.Verification;
 using CityFn.LocalDev;
 using CityFn.TestSupport;
-using Parquet.Serialization;
 using Xunit.Abstractions;
 
 namespace CityFn.Scoring.Tests.Features;
@@ -187,18 +186,7 @@ public sealed class SensorQualityModelTests(AzuriteFixture azurite, ITestOutputH
         return new SensorQualityModel(new ReadingsFileHistory(blobs, TimeProvider.System), layouts);
     }
 
-    /// <summary>Readings as an earlier capture file's readings Parquet, where ingest writes it (hour of its first reading).</summary>
-    private async Task WriteReadingsFileAsync(IReadOnlyList<ReadingRow> rows)
-    {
-        var first = rows.Min(r => r.Time);
-        var hour = new DateTimeOffset(first.Date.AddHours(first.Hour), TimeSpan.Zero);
-        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(IngestStorage.AnalyticsContainer);
-        await container.CreateIfNotExistsAsync();
-        using var buffer = new MemoryStream();
-        await ParquetSerializer.SerializeAsync(rows, buffer);
-        buffer.Position = 0;
-        await container.GetBlobClient(IngestStorage.ReadingsBlobName($"test_{Guid.NewGuid():N}", hour)).UploadAsync(buffer, overwrite: true);
-    }
+    private Task WriteReadingsFileAsync(IReadOnlyList<ReadingRow> rows) => ReadingsFiles.WriteAsync(azurite.ConnectionString, rows);
 
     private static ReadingRow Reading(string device, int index, DateTimeOffset time, double pm25, double pm10, double no2) => new()
     {

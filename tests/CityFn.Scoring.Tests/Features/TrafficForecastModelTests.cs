@@ -7,7 +7,6 @@ using CityFn.Core.Network;
 using CityFn.Core.Scoring;
 using CityFn.Core.Scoring.Features;
 using CityFn.TestSupport;
-using Parquet.Serialization;
 
 namespace CityFn.Scoring.Tests.Features;
 
@@ -76,17 +75,7 @@ public sealed class TrafficForecastModelTests(AzuriteFixture azurite)
         return new TrafficForecastModel(new ReadingsFileHistory(blobs, TimeProvider.System), layouts, options);
     }
 
-    private async Task WriteReadingsFileAsync(IReadOnlyList<ReadingRow> rows)
-    {
-        var first = rows.Min(r => r.Time);
-        var hour = new DateTimeOffset(first.Date.AddHours(first.Hour), TimeSpan.Zero);
-        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(IngestStorage.AnalyticsContainer);
-        await container.CreateIfNotExistsAsync();
-        using var buffer = new MemoryStream();
-        await ParquetSerializer.SerializeAsync(rows, buffer);
-        buffer.Position = 0;
-        await container.GetBlobClient(IngestStorage.ReadingsBlobName($"test_{Guid.NewGuid():N}", hour)).UploadAsync(buffer, overwrite: true);
-    }
+    private Task WriteReadingsFileAsync(IReadOnlyList<ReadingRow> rows) => ReadingsFiles.WriteAsync(azurite.ConnectionString, rows);
 
     private static ReadingRow Reading(string device, string segment, DateTimeOffset time, double speed) => new()
     {
