@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CityFn.Edge.Models;
 using CityFn.LocalDev;
 using Spectre.Console;
 
@@ -34,6 +35,12 @@ public static class CliAction
             {
                 console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
                 console.MarkupLineInterpolated($"[yellow]fix:[/] {exception.Remedy}");
+                return UserError;
+            }
+            catch (CudaUnavailableException exception)
+            {
+                // --device cuda where ONNX Runtime's CUDA provider cannot load (edge serve, bench edge); the message names the remedy.
+                console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
                 return UserError;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -58,4 +58,36 @@ public sealed class EdgeCommandsTests
         Assert.Contains("No model no-such-model", missingOutput, StringComparison.Ordinal);
         Assert.Contains("--model mlp", missingOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Serve_and_bench_with_device_cuda_where_cuda_cannot_load_name_the_remedy_instead_of_a_stack_trace()
+    {
+        if (CityFn.Edge.Models.OnnxModel.CudaRuntimePresent())
+        {
+            return; // A GPU machine: --device cuda works there (tools/device-check).
+        }
+
+        var folder = Directory.CreateTempSubdirectory("cityfn-cli-edge-cuda-").FullName;
+        try
+        {
+            Assert.Equal(0, (await CliRun.InvokeAsync("edge", "demo-model", folder)).ExitCode);
+            foreach (var command in new[]
+            {
+                new[] { "edge", "serve", "--models", folder, "--port", "0", "--device", "cuda" },
+                ["bench", "edge", "--model", "mlp", "--device", "cuda", "--seconds", "0.2", "--concurrency", "1", "--batch", "1"],
+            })
+            {
+                var (exitCode, output) = await CliRun.InvokeAsync(command);
+
+                Assert.True(exitCode == 2, output);
+                Assert.Contains("could not load its CUDA provider", output, StringComparison.Ordinal);
+                Assert.Contains("LD_LIBRARY_PATH", output, StringComparison.Ordinal);
+                Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

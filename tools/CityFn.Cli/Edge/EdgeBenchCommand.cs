@@ -45,20 +45,7 @@ public static class EdgeBenchCommand
             var bench = new EdgeBench(benchModel, TimeSpan.FromSeconds(parseResult.GetValue(seconds)), parseResult.GetValue(delay), parseResult.GetValue(maxBatch), parseResult.GetValue(device), parseResult.GetValue(instances));
             var batches = parseResult.GetValue(batch)!;
             var progress = new Progress<string>(message => console.MarkupLineInterpolated($"[grey]{message}[/]"));
-            IReadOnlyList<EdgeBenchCell> cells;
-            string provider;
-            IReadOnlyDictionary<int, double> inProcess;
-            double? difference;
-            try
-            {
-                (cells, provider, inProcess, difference) = await bench.RunAsync(parseResult.GetValue(concurrency)!, batches, progress, cancellationToken);
-            }
-            catch (CudaUnavailableException exception)
-            {
-                console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
-                return CliAction.UserError;
-            }
-
+            var (cells, provider, inProcess, difference) = await bench.RunAsync(parseResult.GetValue(concurrency)!, batches, progress, cancellationToken);
 
             console.MarkupLineInterpolated($"Model: {benchModel.Description}; execution provider [bold]{provider}[/]; {Environment.ProcessorCount} cores; max queue delay {parseResult.GetValue(delay)} ms, max batch {parseResult.GetValue(maxBatch)} rows, {parseResult.GetValue(instances)} instances; binary tensors on loopback; load generator in the same process.");
             if (provider != OnnxModel.CudaProvider)
