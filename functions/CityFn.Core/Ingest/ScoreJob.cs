@@ -32,5 +32,4 @@ public sealed record IngestSummary(
 [JsonSerializable(typeof(ScoreJob))]
 [JsonSerializable(typeof(RejectedMessage))]
 [JsonSerializable(typeof(IngestSummary))]
-[JsonSerializable(typeof(Dictionary<string, long>))]
 public sealed partial class IngestJsonContext : JsonSerializerContext;
