@@ -11,10 +11,12 @@ namespace CityFn.Core.Features;
 /// minutes are <see cref="DetectorMinute.Missing"/>. Missing minutes are carried forward from the previous
 /// reading inside the window. Neighbours are the detectors on the segments this one feeds (downstream) and is
 /// fed by (upstream), aligned to the same minutes; where there are none (grid edge), this detector stands in.
+/// The jam features look further along the network (up to <see cref="TrafficJams.MaxHops"/> streets, see
+/// <see cref="TrafficJams"/>); the caller measures them with <see cref="TrafficJams.Around{T}"/>.
 /// </remarks>
 public static class TrafficForecastFeatures
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Minutes of history the features look at (the window length callers pass).</summary>
     public const int HistoryMinutes = 60;
@@ -54,6 +56,10 @@ public static class TrafficForecastFeatures
         "weekend",
         "historical_speed_kmh",
         "historical_minus_latest_kmh",
+        "jam_hops_downstream",
+        "jammed_segments_within_3_hops",
+        "jam_hops_upstream",
+        "new_jam_hops_downstream",
     ];
 
     /// <summary>Feature names in model input order.</summary>
@@ -72,6 +78,7 @@ public static class TrafficForecastFeatures
     /// <param name="latestMinuteStart">Start of the last minute in <paramref name="history"/>, in the city's local time.</param>
     /// <param name="downstream">Histories of the detectors this one feeds, aligned with <paramref name="history"/>.</param>
     /// <param name="upstream">Histories of the detectors feeding this one, aligned with <paramref name="history"/>.</param>
+    /// <param name="jams">The jams around this detector at the latest minute (<see cref="JamSurroundings.None"/> without a map).</param>
     /// <param name="historicalSpeedKmh">
     /// This detector's usual speed at the forecast time of day (mean of the same minute on earlier days of the same
     /// kind, weekday or weekend), or NaN when there is no history yet: the latest speed stands in.
@@ -82,6 +89,7 @@ public static class TrafficForecastFeatures
         DateTimeOffset latestMinuteStart,
         IReadOnlyList<ReadOnlyMemory<DetectorMinute>> downstream,
         IReadOnlyList<ReadOnlyMemory<DetectorMinute>> upstream,
+        JamSurroundings jams,
         double historicalSpeedKmh,
         Span<float> destination)
     {
@@ -169,6 +177,10 @@ public static class TrafficForecastFeatures
         var historical = double.IsFinite(historicalSpeedKmh) ? historicalSpeedKmh : speedLast;
         destination[25] = (float)historical;
         destination[26] = (float)(historical - speedLast);
+        destination[27] = jams.HopsDownstream;
+        destination[28] = jams.JammedNearby;
+        destination[29] = jams.HopsUpstream;
+        destination[30] = jams.NewJamHopsDownstream;
         return true;
     }
 
@@ -180,7 +192,7 @@ public static class TrafficForecastFeatures
     /// Fills gaps with the previous reading (and leading gaps with the first reading). False when the latest
     /// <see cref="MaxStaleMinutes"/> minutes hold no reading at all.
     /// </summary>
-    private static bool CarryForward(ReadOnlySpan<DetectorMinute> source, Span<DetectorMinute> destination)
+    internal static bool CarryForward(ReadOnlySpan<DetectorMinute> source, Span<DetectorMinute> destination)
     {
         var recent = false;
         for (var i = source.Length - MaxStaleMinutes; i < source.Length; i++)

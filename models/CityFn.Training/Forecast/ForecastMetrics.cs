@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace CityFn.Training.Forecast;
 
-/// <summary>Mean absolute errors (km/h) of the model and both baselines, overall and on congested rows.</summary>
+/// <summary>
+/// Mean absolute errors (km/h) of the model and both baselines, overall and on congested rows, and of the true speed
+/// itself (a perfect forecast: 0 against the true speed, the detectors' noise floor against their readings).
+/// </summary>
 public sealed record ForecastMetrics(
     [property: JsonPropertyName("rows")] int Rows,
     [property: JsonPropertyName("congested_rows")] int CongestedRows,
@@ -11,7 +14,8 @@ public sealed record ForecastMetrics(
     [property: JsonPropertyName("persistence_mae_kmh")] double PersistenceMae,
     [property: JsonPropertyName("persistence_mae_congested_kmh")] double PersistenceMaeCongested,
     [property: JsonPropertyName("historical_average_mae_kmh")] double HistoricalAverageMae,
-    [property: JsonPropertyName("historical_average_mae_congested_kmh")] double HistoricalAverageMaeCongested)
+    [property: JsonPropertyName("historical_average_mae_congested_kmh")] double HistoricalAverageMaeCongested,
+    [property: JsonPropertyName("true_speed_mae_kmh")] double TrueSpeedMae)
 {
     public double RatioToPersistence => ModelMae / PersistenceMae;
 
@@ -35,7 +39,7 @@ public sealed record ForecastMetrics(
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(forecast);
         ArgumentNullException.ThrowIfNull(historical);
-        double model = 0, modelC = 0, last = 0, lastC = 0, average = 0, averageC = 0;
+        double model = 0, modelC = 0, last = 0, lastC = 0, average = 0, averageC = 0, perfect = 0;
         var congested = 0;
         for (var r = 0; r < samples.Rows; r++)
         {
@@ -46,6 +50,7 @@ public sealed record ForecastMetrics(
             model += m;
             last += p;
             average += h;
+            perfect += Math.Abs(samples.ActualTrue[r] - actual);
             if (samples.Congested[r])
             {
                 congested++;
@@ -57,7 +62,7 @@ public sealed record ForecastMetrics(
 
         var n = Math.Max(1, samples.Rows);
         var c = Math.Max(1, congested);
-        return new ForecastMetrics(samples.Rows, congested, model / n, modelC / c, last / n, lastC / c, average / n, averageC / c);
+        return new ForecastMetrics(samples.Rows, congested, model / n, modelC / c, last / n, lastC / c, average / n, averageC / c, perfect / n);
     }
 }
 

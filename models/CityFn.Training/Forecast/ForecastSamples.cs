@@ -60,6 +60,9 @@ public sealed class ForecastSamples
         ArgumentNullException.ThrowIfNull(historical);
         var downstream = network.Segments.Select(s => TrafficScenario.Downstream(network, s)).ToArray();
         var upstream = network.Segments.Select(s => TrafficScenario.Upstream(network, s)).ToArray();
+        var downstreamRings = network.Segments.Select(s => TrafficJams.Rings(s.Index, i => downstream[i])).ToArray();
+        var upstreamRings = network.Segments.Select(s => TrafficJams.Rings(s.Index, i => upstream[i])).ToArray();
+        var jams = new JamState[network.Segments.Count];
         var builder = new FeatureMatrixBuilder(TrafficForecastFeatures.Count);
         var actual = new List<double>();
         var actualTrue = new List<double>();
@@ -77,12 +80,18 @@ public sealed class ForecastSamples
             {
                 foreach (var segment in network.Segments)
                 {
+                    jams[segment.Index] = TrafficJams.StateOf(day.Minutes[segment.Index].AsSpan(m - history + 1, history));
+                }
+
+                foreach (var segment in network.Segments)
+                {
                     var own = day.Minutes[segment.Index];
                     if (!TrafficForecastFeatures.TryCompute(
                         own.AsSpan(m - history + 1, history),
                         day.Start.AddMinutes(m),
                         Slices(day, downstream[segment.Index], m),
                         Slices(day, upstream[segment.Index], m),
+                        TrafficJams.Around(downstreamRings[segment.Index], upstreamRings[segment.Index], i => jams[i]),
                         // Weekdays only have a profile; a weekend row gets NaN (the latest speed stands in).
                         HistoricalAverage.IsWeekday(day) ? historical.ForecastExcluding(day, segment.Index, m + horizon) : double.NaN,
                         row))

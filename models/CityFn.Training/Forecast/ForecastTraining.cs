@@ -8,7 +8,7 @@ namespace CityFn.Training.Forecast;
 
 /// <summary>What one forecast training run produced.</summary>
 public sealed record ForecastResult(
-    TreeEnsemble Ensemble,
+    JamSwitchForecaster Model,
     byte[] Onnx,
     ForecastTestMetrics Test,
     ForecastTestMetrics Validation,
@@ -19,8 +19,10 @@ public sealed record ForecastResult(
     IReadOnlyList<CongestedRowKind> TestCongestedKinds);
 
 /// <summary>
-/// The traffic-forecast model: speed 15 minutes ahead per detector. Gradient-boosted trees (squared error) on
-/// the change from the latest speed; the ONNX graph adds the latest speed back, so the output is km/h.
+/// The traffic-forecast model: speed 15 minutes ahead per detector. Three gradient-boosted tree ensembles
+/// (<see cref="JamSwitchForecaster"/>): a jam classifier on log loss and two regressors on absolute error for the
+/// change from the latest speed; the ONNX graph switches between the regressors on the classifier's logit and adds
+/// the latest speed back, so the output is km/h.
 /// </summary>
 public static class ForecastTraining
 {
@@ -56,21 +58,31 @@ public static class ForecastTraining
         new(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero), 201),
     ];
 
-    public static GradientBoostingOptions Options { get; } = new()
+    /// <summary>The jam classifier: is the detector's segment jammed (the congested definition) at the forecast time?</summary>
+    public static GradientBoostingOptions ClassifierOptions { get; } = new()
     {
-        // Huber: the metrics are absolute errors, and on congested rows squared error pulls the forecast to the mean of
-        // "still jammed" and "cleared", worse than either (see the card's limits).
-        Loss = BoostingLoss.Huber,
-        HuberDelta = 5,
-        MaxTrees = 200,
-        LearningRate = 0.1,
+        Loss = BoostingLoss.Logistic,
+        MaxTrees = 300,
+        LearningRate = 0.2,
         MaxLeaves = 31,
-        MinLeafRows = 200,
+        MinLeafRows = 50,
         L2 = 1,
         RowSample = 0.5,
+        // Jams are rare (about 2 % of rows): without a cap the first tree's leaves jump to extreme logits.
+        MaxLeafStep = 2,
         EarlyStoppingTrees = 30,
         Seed = 1,
     };
+
+    /// <summary>The regressor for rows the classifier calls jammed (fitted on the rows that are jammed at the forecast time).</summary>
+    public static GradientBoostingOptions JammedOptions { get; } = ClassifierOptions with
+    {
+        Loss = BoostingLoss.Absolute,
+        MaxLeafStep = 0,
+    };
+
+    /// <summary>The regressor for rows the classifier calls free (fitted on the rows that are free at the forecast time).</summary>
+    public static GradientBoostingOptions FreeOptions { get; } = JammedOptions with { MinLeafRows = 200 };
 
     public static IReadOnlyList<TrafficDaySimulation> Simulate(RoadNetwork network, IReadOnlyList<TrafficDay> days)
     {
@@ -105,44 +117,59 @@ public static class ForecastTraining
         log.WriteLine($"forecast: {train.Rows} training rows, {validation.Rows} validation rows, {test.Rows} test rows");
 
         clock.Restart();
-        var booster = new GradientBoosting(Options);
-        var ensemble = booster.Train(train.Matrix, validation.Matrix);
+        var model = Train(train, validation);
         var trainingTime = clock.Elapsed;
-        log.WriteLine($"forecast: {ensemble.Trees.Count} trees in {trainingTime.TotalSeconds:F1} s");
+        log.WriteLine($"forecast: {model.JamClassifier.Trees.Count} classifier, {model.Jammed.Trees.Count} jammed and {model.Free.Trees.Count} free trees in {trainingTime.TotalSeconds:F1} s");
 
-        var testForecast = Predict(ensemble, test);
-        var validationForecast = Predict(ensemble, validation);
+        var testForecast = Predict(model, test);
+        var validationForecast = Predict(model, validation);
         var testMetrics = new ForecastTestMetrics(
             ForecastMetrics.Measure(test, testForecast, historical, againstTruth: true),
             ForecastMetrics.Measure(test, testForecast, historical, againstTruth: false));
         var validationMetrics = new ForecastTestMetrics(
             ForecastMetrics.Measure(validation, validationForecast, historical, againstTruth: true),
             ForecastMetrics.Measure(validation, validationForecast, historical, againstTruth: false));
-        var onnx = TreeEnsembleOnnx.Write(
-            ensemble,
+        var onnx = TreeEnsembleOnnx.WriteSwitch(
+            model.JamClassifier,
+            model.Jammed,
+            model.Free,
             TrafficForecastFeatures.Names,
             TrafficForecastFeatures.Version,
             OutputName,
-            OutputLink.AddFeature,
             TrafficForecastFeatures.SpeedColumn,
             "traffic_forecast",
             "CityFn traffic forecast: mean speed (km/h) of the minute starting 15 minutes after the latest, per detector.");
         var days = trainDays.Select(d => ("train", d)).Concat(validationDays.Select(d => ("validation", d))).Concat(testDays.Select(d => ("test", d))).ToList();
         return new ForecastResult(
-            ensemble, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, days, CongestedRowKind.Measure(test, testForecast, historical));
+            model, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, days, CongestedRowKind.Measure(test, testForecast, historical));
     }
 
     public static HistoricalAverage History(IEnumerable<TrafficDaySimulation> trainDays) =>
         new([.. trainDays.Where(HistoricalAverage.IsWeekday)]);
 
-    public static double[] Predict(TreeEnsemble ensemble, ForecastSamples samples)
+    /// <summary>Fits the classifier on every row, each regressor on the rows of its regime (validation split the same way).</summary>
+    public static JamSwitchForecaster Train(ForecastSamples train, ForecastSamples validation)
     {
-        ArgumentNullException.ThrowIfNull(ensemble);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        var classifier = new GradientBoosting(ClassifierOptions).Train(
+            train.Matrix.Where(_ => true, r => train.CongestedThen[r] ? 1 : 0),
+            validation.Matrix.Where(_ => true, r => validation.CongestedThen[r] ? 1 : 0));
+        var jammed = new GradientBoosting(JammedOptions).Train(
+            train.Matrix.Where(r => train.CongestedThen[r]), validation.Matrix.Where(r => validation.CongestedThen[r]));
+        var free = new GradientBoosting(FreeOptions).Train(
+            train.Matrix.Where(r => !train.CongestedThen[r]), validation.Matrix.Where(r => !validation.CongestedThen[r]));
+        return new JamSwitchForecaster(classifier, jammed, free);
+    }
+
+    public static double[] Predict(JamSwitchForecaster model, ForecastSamples samples)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(samples);
         var forecast = new double[samples.Rows];
         for (var r = 0; r < samples.Rows; r++)
         {
-            forecast[r] = samples.Latest(r) + ensemble.Predict(samples.Matrix.Row(r));
+            forecast[r] = samples.Latest(r) + model.PredictChange(samples.Matrix.Row(r));
         }
 
         return forecast;

@@ -40,15 +40,56 @@ public static class TreeEnsembleOnnx
         graph.Message(1, TreesNode(ensemble, "margin"));
         if (link == OutputLink.AddFeature)
         {
-            graph.Message(1, Node("Gather", [InputName, "link_column"], ["link_value"], [OnnxAttribute.Int("axis", 1)]));
-            graph.Message(1, Node("Add", ["margin", "link_value"], [outputName]));
-            graph.Message(5, Int64Tensor("link_column", [1], [linkColumn]));
+            AddFeature(graph, "margin", linkColumn, outputName);
         }
         else
         {
             graph.Message(1, Node("Sigmoid", ["margin"], [outputName]));
         }
 
+        return Model(graph, featureNames, featureVersion, outputName, graphName, description);
+    }
+
+    /// <summary>
+    /// Writes a regime switch: <c>features</c> → three <c>TreeEnsembleRegressor</c>s (a classifier's logit and one
+    /// regressor per regime) → <c>Where(logit &lt; 0, whenNegative, whenPositive)</c> + <c>features[:, linkColumn]</c>.
+    /// </summary>
+    public static byte[] WriteSwitch(
+        TreeEnsemble classifier,
+        TreeEnsemble whenPositive,
+        TreeEnsemble whenNegative,
+        IReadOnlyList<string> featureNames,
+        int featureVersion,
+        string outputName,
+        int linkColumn,
+        string graphName,
+        string description)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(whenPositive);
+        ArgumentNullException.ThrowIfNull(whenNegative);
+        ArgumentNullException.ThrowIfNull(featureNames);
+        var graph = new ProtoWriter();
+        graph.Message(1, TreesNode(classifier, "logit"));
+        graph.Message(1, TreesNode(whenPositive, "positive_margin"));
+        graph.Message(1, TreesNode(whenNegative, "negative_margin"));
+        graph.Message(1, Node("Less", ["logit", "zero"], ["negative"]));
+        graph.Message(1, Node("Where", ["negative", "negative_margin", "positive_margin"], ["margin"]));
+        graph.Message(5, FloatTensor("zero", [1], [0f]));
+        AddFeature(graph, "margin", linkColumn, outputName);
+        return Model(graph, featureNames, featureVersion, outputName, graphName, description);
+    }
+
+    /// <summary>output = margin + features[:, column].</summary>
+    private static void AddFeature(ProtoWriter graph, string margin, int column, string outputName)
+    {
+        graph.Message(1, Node("Gather", [InputName, "link_column"], ["link_value"], [OnnxAttribute.Int("axis", 1)]));
+        graph.Message(1, Node("Add", [margin, "link_value"], [outputName]));
+        graph.Message(5, Int64Tensor("link_column", [1], [column]));
+    }
+
+    private static byte[] Model(ProtoWriter graph, IReadOnlyList<string> featureNames, int featureVersion, string outputName, string graphName, string description)
+    {
         graph.String(2, graphName);
         graph.String(10, description);
         graph.Message(11, FloatValueInfo(InputName, featureNames.Count));

@@ -27,6 +27,20 @@ public sealed class FeatureMatrix
     public double[] Labels { get; }
 
     public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Features, Features);
+
+    /// <summary>The rows <paramref name="keep"/> accepts, in order, with labels from <paramref name="label"/> (default: their own).</summary>
+    public FeatureMatrix Where(Func<int, bool> keep, Func<int, double>? label = null)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        var rows = Enumerable.Range(0, Rows).Where(keep).ToArray();
+        var values = new float[rows.Length * Features];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Row(rows[i]).CopyTo(values.AsSpan(i * Features, Features));
+        }
+
+        return new FeatureMatrix(Features, values, [.. rows.Select(r => label is null ? Labels[r] : label(r))]);
+    }
 }
 
 /// <summary>Appends rows one at a time while a data set is generated.</summary>

@@ -25,6 +25,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options)
         var validationPrediction = Enumerable.Repeat(baseScore, validation.Rows).ToArray();
         var gradient = new double[rows];
         var hessian = new double[rows];
+        var residuals = Options.Loss == BoostingLoss.Absolute ? new double[rows] : null;
         var random = new Random(Options.Seed);
         var trees = new List<RegressionTree>();
         var bestLoss = double.PositiveInfinity;
@@ -33,8 +34,16 @@ public sealed class GradientBoosting(GradientBoostingOptions options)
         for (var t = 0; t < Options.MaxTrees; t++)
         {
             Gradients(train.Labels, prediction, gradient, hessian);
+            if (residuals is not null)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    residuals[r] = train.Labels[r] - prediction[r];
+                }
+            }
+
             var sample = Sample(rows, random);
-            var tree = builder.Build(sample, gradient, hessian);
+            var tree = builder.Build(sample, gradient, hessian, residuals);
             trees.Add(tree.Tree);
             for (var r = 0; r < rows; r++)
             {
@@ -64,6 +73,12 @@ public sealed class GradientBoosting(GradientBoostingOptions options)
 
     private double BaseScore(double[] labels)
     {
+        if (Options.Loss == BoostingLoss.Absolute)
+        {
+            var sorted = labels.Order().ToArray();
+            return sorted[(sorted.Length - 1) / 2];
+        }
+
         var mean = labels.Average();
         return Options.Loss == BoostingLoss.Logistic ? Math.Log(Math.Clamp(mean, 1e-6, 1 - 1e-6) / (1 - Math.Clamp(mean, 1e-6, 1 - 1e-6))) : mean;
     }
@@ -80,6 +95,10 @@ public sealed class GradientBoosting(GradientBoostingOptions options)
                     break;
                 case BoostingLoss.Huber:
                     gradient[r] = Math.Clamp(prediction[r] - labels[r], -Options.HuberDelta, Options.HuberDelta);
+                    hessian[r] = 1;
+                    break;
+                case BoostingLoss.Absolute:
+                    gradient[r] = Math.Sign(prediction[r] - labels[r]);
                     hessian[r] = 1;
                     break;
                 default:
@@ -100,6 +119,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options)
             sum += Options.Loss switch
             {
                 BoostingLoss.Squared => error * error,
+                BoostingLoss.Absolute => Math.Abs(error),
                 BoostingLoss.Huber => Math.Abs(error) <= Options.HuberDelta
                     ? 0.5 * error * error
                     : Options.HuberDelta * (Math.Abs(error) - (0.5 * Options.HuberDelta)),

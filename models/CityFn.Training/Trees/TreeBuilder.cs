@@ -7,7 +7,11 @@ namespace CityFn.Training.Trees;
 /// </summary>
 internal sealed class TreeBuilder(FeatureBins bins, byte[][] binned, GradientBoostingOptions options)
 {
-    public BuiltTree Build(int[] sample, double[] gradient, double[] hessian)
+    /// <summary>
+    /// Grows a tree on the <paramref name="sample"/> rows. Each leaf's value is the Newton step of its gradient and
+    /// hessian sums, or, when <paramref name="residuals"/> is given (absolute-error loss), the median of its rows' residuals.
+    /// </summary>
+    public BuiltTree Build(int[] sample, double[] gradient, double[] hessian, double[]? residuals = null)
     {
         var indices = (int[])sample.Clone();
         var scratch = new int[indices.Length];
@@ -97,11 +101,35 @@ internal sealed class TreeBuilder(FeatureBins bins, byte[][] binned, GradientBoo
         foreach (var leaf in leaves)
         {
             var (g, h) = leaf.Histogram.Totals();
-            value[leaf.Node] = -g / (h + options.L2) * options.LearningRate;
+            var step = residuals is null ? -g / (h + options.L2) : Median(residuals, indices.AsSpan(leaf.Start, leaf.Count));
+            if (options.MaxLeafStep > 0)
+            {
+                step = Math.Clamp(step, -options.MaxLeafStep, options.MaxLeafStep);
+            }
+
+            value[leaf.Node] = step * options.LearningRate;
         }
 
         var tree = new RegressionTree([.. feature], [.. threshold], [.. left], [.. right], value);
         return new BuiltTree(tree, [.. splitBin]);
+    }
+
+    /// <summary>The median of <paramref name="values"/> at <paramref name="rows"/> (the lower middle one for an even count).</summary>
+    private static double Median(double[] values, ReadOnlySpan<int> rows)
+    {
+        if (rows.Length == 0)
+        {
+            return 0;
+        }
+
+        var picked = new double[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            picked[i] = values[rows[i]];
+        }
+
+        Array.Sort(picked);
+        return picked[(picked.Length - 1) / 2];
     }
 
     private Histogram BuildHistogram(int[] indices, int start, int count, double[] gradient, double[] hessian)

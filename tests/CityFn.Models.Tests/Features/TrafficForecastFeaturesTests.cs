@@ -44,7 +44,7 @@ public sealed class TrafficForecastFeaturesTests
             history[i] = DetectorMinute.Missing;
         }
 
-        Assert.False(TrafficForecastFeatures.TryCompute(history, Latest, [], [], double.NaN, new float[TrafficForecastFeatures.Count]));
+        Assert.False(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, new float[TrafficForecastFeatures.Count]));
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class TrafficForecastFeaturesTests
         var withQueue = new float[TrafficForecastFeatures.Count];
         var alone = new float[TrafficForecastFeatures.Count];
 
-        Assert.True(TrafficForecastFeatures.TryCompute(own, Latest, [jammed, own], [], double.NaN, withQueue));
-        Assert.True(TrafficForecastFeatures.TryCompute(own, Latest, [], [], double.NaN, alone));
+        Assert.True(TrafficForecastFeatures.TryCompute(own, Latest, [jammed, own], [], JamSurroundings.None, double.NaN, withQueue));
+        Assert.True(TrafficForecastFeatures.TryCompute(own, Latest, [], [], JamSurroundings.None, double.NaN, alone));
 
         Assert.Equal(90, Feature(withQueue, "downstream_occupancy_max_pct"));
         Assert.Equal(0.1f, Feature(withQueue, "downstream_speed_ratio_min"), 1e-6);
@@ -71,7 +71,7 @@ public sealed class TrafficForecastFeaturesTests
         var history = Enumerable.Repeat(new DetectorMinute(900, 10, 42), 60).ToArray();
         var row = new float[TrafficForecastFeatures.Count];
 
-        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], double.NaN, row));
+        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, row));
 
         Assert.Equal(42, Feature(row, "historical_speed_kmh"));
         Assert.Equal(0, Feature(row, "historical_minus_latest_kmh"));
@@ -81,9 +81,23 @@ public sealed class TrafficForecastFeaturesTests
     public void A_history_of_the_wrong_length_is_refused_with_the_expected_length()
     {
         var error = Assert.Throws<ArgumentException>(() => TrafficForecastFeatures.TryCompute(
-            new DetectorMinute[30], Latest, [], [], double.NaN, new float[TrafficForecastFeatures.Count]));
+            new DetectorMinute[30], Latest, [], [], JamSurroundings.None, double.NaN, new float[TrafficForecastFeatures.Count]));
 
         Assert.Contains("exactly 60 minutes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_jams_around_the_detector_are_its_last_four_features()
+    {
+        var history = Enumerable.Repeat(new DetectorMinute(900, 10, 50), 60).ToArray();
+        var row = new float[TrafficForecastFeatures.Count];
+
+        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], new JamSurroundings(2, 3, TrafficJams.NoJam, 4), double.NaN, row));
+
+        Assert.Equal(2, Feature(row, "jam_hops_downstream"));
+        Assert.Equal(3, Feature(row, "jammed_segments_within_3_hops"));
+        Assert.Equal(9, Feature(row, "jam_hops_upstream"));
+        Assert.Equal(4, Feature(row, "new_jam_hops_downstream"));
     }
 
     [Fact]
@@ -96,7 +110,7 @@ public sealed class TrafficForecastFeaturesTests
     private static float[] Compute(DetectorMinute[] history)
     {
         var row = new float[TrafficForecastFeatures.Count];
-        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], double.NaN, row));
+        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, row));
         return row;
     }
 

@@ -67,6 +67,50 @@ public sealed class TrafficForecastModelTests(AzuriteFixture azurite)
         Assert.Equal(0, matrix.Values[HistoricalColumn + 1], 4);
     }
 
+    [Fact]
+    public async Task The_jam_features_follow_the_published_map_to_the_detectors_registered_streets_away()
+    {
+        // a → b → c → d on the map; the job is a's detector. b flows, c jammed 8 minutes ago, d has stood for 40.
+        var day = new DateTime(2040, 1, 4).AddDays(7 * Random.Shared.Next(1, 300_000));
+        var latest = new DateTimeOffset(day.AddHours(8).AddMinutes(14), TimeSpan.Zero);
+        var id = Guid.NewGuid().ToString("N");
+        string Segment(string name) => $"seg-{id}-{name}";
+        var p0 = new GeoPoint(52.37, 4.89);
+        var p1 = new GeoPoint(52.37, 4.9);
+        await new RoadNetworkStore(new BlobServiceClient(azurite.ConnectionString)).SaveAsync(new RoadNetworkMap(1, "UTC",
+        [
+            new MapSegment(Segment("a"), p0, p1, 2, true, 60, [], [Segment("b")]),
+            new MapSegment(Segment("b"), p0, p1, 2, true, 60, [Segment("a")], [Segment("c")]),
+            new MapSegment(Segment("c"), p0, p1, 2, true, 60, [Segment("b")], [Segment("d")]),
+            new MapSegment(Segment("d"), p0, p1, 2, true, 60, [Segment("c")], []),
+        ]));
+        var seed = Random.Shared.Next();
+        var registry = new DeviceRegistryStore(new TableServiceClient(azurite.ConnectionString));
+        var downstream = new[] { ("b", 0), ("c", 8), ("d", 40) };
+        var stored = new List<ReadingRow>();
+        foreach (var (name, jammedMinutes) in downstream)
+        {
+            var device = ScoringTestBed.Device(seed, name[0]);
+            await registry.SaveAsync(new DeviceRegistration(device, "0x" + new string('1', 40), SensorKind.Traffic, new GeoLocation(52.37, 4.89, Segment(name)), 1, latest.AddDays(-1)));
+            stored.AddRange(Enumerable.Range(0, TrafficForecastFeatures.HistoryMinutes)
+                .Select(m => Reading(device, Segment(name), latest.AddMinutes(m + 1 - TrafficForecastFeatures.HistoryMinutes), m >= TrafficForecastFeatures.HistoryMinutes - jammedMinutes ? 4 : 60)));
+        }
+
+        await WriteReadingsFileAsync(stored);
+        var own = ScoringTestBed.Device(seed, 'a');
+        var job = Enumerable.Range(0, 15).Select(m => Reading(own, Segment("a"), latest.AddMinutes(m - 14), 60)).ToList();
+
+        var scoreJob = new ScoreJob("j:traffic", "j", "traffic", "none", 1, job.Count, latest.AddMinutes(-14), latest.AddMinutes(1));
+        var matrix = await Model().FeaturizeAsync(scoreJob, job);
+
+        Assert.Equal(Segment("a"), Assert.Single(matrix.Rows).Entity);
+        float Feature(string name) => matrix.Values[TrafficForecastFeatures.Names.ToList().IndexOf(name)];
+        Assert.Equal(2, Feature("jam_hops_downstream"));
+        Assert.Equal(2, Feature("jammed_segments_within_3_hops"));
+        Assert.Equal(TrafficJams.NoJam, Feature("jam_hops_upstream"));
+        Assert.Equal(2, Feature("new_jam_hops_downstream"));
+    }
+
     private TrafficForecastModel Model()
     {
         var blobs = new BlobServiceClient(azurite.ConnectionString);

@@ -5,7 +5,7 @@ namespace CityFn.Core.Scoring.Features;
 
 /// <summary>
 /// The trained "traffic-forecast" model (models/traffic-forecast/1/model.onnx): one row per road segment that has
-/// a detector in the job, <see cref="TrafficForecastFeatures"/> (27 columns, the code training used), output
+/// a detector in the job, <see cref="TrafficForecastFeatures"/> (31 columns, the code training used), output
 /// <c>speed_kmh_15min</c> = the segment's mean speed in km/h for the minute starting
 /// <see cref="TrafficForecastFeatures.HorizonMinutes"/> minutes after the job's latest minute.
 /// </summary>
@@ -14,7 +14,7 @@ namespace CityFn.Core.Scoring.Features;
 /// (docs/scoring.md): the minute means of every ingested capture file's readings (<see cref="IDetectorHistory.ReadMinutesAsync"/>)
 /// together with the job's own readings; several detectors on one segment are averaged per minute.
 /// Upstream and downstream neighbours are the segments the road network map names, with the detectors registered
-/// on them; local time comes from the map's time zone. The historical speed is the mean of the segment's speed
+/// on them; the jam features follow the map up to <see cref="TrafficJams.MaxHops"/> streets each way; local time comes from the map's time zone. The historical speed is the mean of the segment's speed
 /// at the same local minute on up to <see cref="ScoringOptions.HistoricalDays"/> earlier weekdays, as training
 /// built it (weekdays only); NaN on weekends or without such history, which the features define as "the latest
 /// speed stands in".
@@ -66,6 +66,10 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
             set.UnionWith(extra);
         }
 
+        // The jam features look up to TrafficJams.MaxHops streets along the map both ways.
+        IEnumerable<string> DownstreamOf(string id) => layout.Segment(id)?.Downstream ?? [];
+        IEnumerable<string> UpstreamOf(string id) => layout.Segment(id)?.Upstream ?? [];
+        var rings = new Dictionary<string, (IReadOnlyList<IReadOnlyList<string>> Down, IReadOnlyList<IReadOnlyList<string>> Up)>(StringComparer.Ordinal);
         foreach (var segment in jobSegments)
         {
             AddSegment(segment.Key, segment.Select(r => r.Device));
@@ -73,6 +77,17 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
             foreach (var neighbour in (onMap?.Upstream ?? []).Concat(onMap?.Downstream ?? []))
             {
                 AddSegment(neighbour, []);
+            }
+
+            if (onMap is not null)
+            {
+                var down = TrafficJams.Rings(segment.Key, DownstreamOf, StringComparer.Ordinal);
+                var up = TrafficJams.Rings(segment.Key, UpstreamOf, StringComparer.Ordinal);
+                rings[segment.Key] = (down, up);
+                foreach (var id in down.Concat(up).SelectMany(ring => ring))
+                {
+                    AddSegment(id, []);
+                }
             }
         }
 
@@ -86,6 +101,8 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
             series[segment] = SegmentSeries(devices, stored, windowStart);
         }
 
+        var jamStates = series.ToDictionary(
+            s => s.Key, s => detectors[s.Key].Count > 0 ? TrafficJams.StateOf(s.Value) : JamState.Unknown, StringComparer.Ordinal);
         var historical = await HistoricalSpeedsAsync(jobSegments.Select(g => (g.Key, (IReadOnlyCollection<string>)detectors[g.Key])).ToList(), lastMinute, layout.TimeZone, cancellationToken);
         var localLatest = TimeZoneInfo.ConvertTime(lastMinute, layout.TimeZone);
         var rows = new List<FeatureRow>();
@@ -94,9 +111,12 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
         foreach (var segment in jobSegments)
         {
             var onMap = layout.Segment(segment.Key);
+            JamSurroundings Jams(string id) => rings.TryGetValue(id, out var around)
+                ? TrafficJams.Around(around.Down, around.Up, s => jamStates.GetValueOrDefault(s, JamState.Unknown))
+                : JamSurroundings.None;
             ReadOnlyMemory<DetectorMinute>[] Neighbours(IReadOnlyList<string>? ids) =>
                 [.. (ids ?? []).Where(id => detectors[id].Count > 0).Select(id => (ReadOnlyMemory<DetectorMinute>)series[id])];
-            if (!TrafficForecastFeatures.TryCompute(series[segment.Key], localLatest, Neighbours(onMap?.Downstream), Neighbours(onMap?.Upstream), historical[segment.Key], row))
+            if (!TrafficForecastFeatures.TryCompute(series[segment.Key], localLatest, Neighbours(onMap?.Downstream), Neighbours(onMap?.Upstream), Jams(segment.Key), historical[segment.Key], row))
             {
                 continue;
             }
