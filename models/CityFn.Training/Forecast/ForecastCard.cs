@@ -142,7 +142,8 @@ public static class ForecastCard
         s.AppendLine(c, $"  not forecastable) is in every error. A perfect forecast of the true speed already scores {readings.TrueSpeedMae / readings.HistoricalAverageMae:0.000} of the historical average");
         s.AppendLine(c, $"  (above), leaving {(0.7 * readings.HistoricalAverageMae) - readings.TrueSpeedMae:0.000} km/h for forecast error; the model adds {readings.ModelMae - readings.TrueSpeedMae:0.000}, mostly on the {t.CongestedRows} congested rows, whose errors");
         s.AppendLine(c, $"  count in full ({t.ModelMaeCongested:0.0} km/h each on average, {congestedShare:0.000} km/h of the all-rows MAE). What would close it: fewer missed jam onsets");
-        s.AppendLine("  (below), or detectors with less noise; not a different baseline.");
+        s.AppendLine(c, $"  (below), or detectors with less noise; not a different baseline. Even a forecast perfect on every uncongested row");
+        s.AppendLine(c, $"  would score {r.TestReadingsMaeIfPerfectWhenUncongested:0.000} km/h, {r.TestReadingsMaeIfPerfectWhenUncongested / readings.HistoricalAverageMae:0.000} of the historical average, with this model's congested rows.");
         s.AppendLine("- Onset rows are the largest error: a jam that starts at an incident on the detector's own street, or arrives");
         s.AppendLine("  faster than the queue ahead shows, is missed outright (persistence misses every one). An incident feed (reported");
         s.AppendLine("  lane closures with their expected end) is the information that could announce them; an experiment with the");

@@ -16,7 +16,8 @@ public sealed record ForecastResult(
     TimeSpan SimulationTime,
     TimeSpan TrainingTime,
     IReadOnlyList<(string Set, TrafficDaySimulation Day)> Days,
-    IReadOnlyList<CongestedRowKind> TestCongestedKinds);
+    IReadOnlyList<CongestedRowKind> TestCongestedKinds,
+    double TestReadingsMaeIfPerfectWhenUncongested);
 
 /// <summary>
 /// The traffic-forecast model: speed 15 minutes ahead per detector. Three gradient-boosted tree ensembles
@@ -141,11 +142,29 @@ public static class ForecastTraining
             "CityFn traffic forecast: mean speed (km/h) of the minute starting 15 minutes after the latest, per detector.");
         var days = trainDays.Select(d => ("train", d)).Concat(validationDays.Select(d => ("validation", d))).Concat(testDays.Select(d => ("test", d))).ToList();
         return new ForecastResult(
-            model, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, days, CongestedRowKind.Measure(test, testForecast, historical));
+            model, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, days, CongestedRowKind.Measure(test, testForecast, historical),
+            ReadingsMaeIfPerfectWhenUncongested(test, testForecast));
     }
 
     public static HistoricalAverage History(IEnumerable<TrafficDaySimulation> trainDays) =>
         new([.. trainDays.Where(HistoricalAverage.IsWeekday)]);
+
+    /// <summary>
+    /// The all-rows MAE against the readings if the forecast were the true speed on every uncongested row (and the
+    /// model's on congested ones): how much of the gap to the noise floor congestion alone leaves.
+    /// </summary>
+    public static double ReadingsMaeIfPerfectWhenUncongested(ForecastSamples samples, IReadOnlyList<double> forecast)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(forecast);
+        var sum = 0.0;
+        for (var r = 0; r < samples.Rows; r++)
+        {
+            sum += Math.Abs((samples.Congested[r] ? forecast[r] : samples.ActualTrue[r]) - samples.Actual[r]);
+        }
+
+        return sum / Math.Max(1, samples.Rows);
+    }
 
     /// <summary>Fits the classifier on every row, each regressor on the rows of its regime (validation split the same way).</summary>
     public static JamSwitchForecaster Train(ForecastSamples train, ForecastSamples validation)
