@@ -21,8 +21,17 @@ public static class TrafficForecastFeatures
     /// <summary>Minutes of history the features look at (the window length callers pass).</summary>
     public const int HistoryMinutes = 60;
 
-    /// <summary>The forecast horizon the model is trained for: the speed of the minute starting this many minutes after the latest one.</summary>
+    /// <summary>
+    /// The forecast horizon the model is trained for: it forecasts the mean speed of the <see cref="TargetMinutes"/>
+    /// minutes starting this many minutes after the latest one.
+    /// </summary>
     public const int HorizonMinutes = 15;
+
+    /// <summary>
+    /// The forecast is a mean over this many minutes (from <see cref="HorizonMinutes"/> after the latest minute): the
+    /// usual 5-minute resolution of traffic forecasting, where one minute's reading would be half detector noise.
+    /// </summary>
+    public const int TargetMinutes = 5;
 
     /// <summary>A detector with no reading in its latest this-many minutes gets no forecast.</summary>
     public const int MaxStaleMinutes = 15;

@@ -45,8 +45,8 @@ public sealed record ForecastMetrics(
         {
             var actual = againstTruth ? samples.ActualTrue[r] : samples.Actual[r];
             var m = Math.Abs(forecast[r] - actual);
-            var p = Math.Abs(samples.Latest(r) - actual);
-            var h = Math.Abs(historical.Forecast(samples.Detector[r], samples.TargetMinute[r]) - actual);
+            var p = Math.Abs(samples.Persistence(r) - actual);
+            var h = Math.Abs(historical.ForecastTarget(samples.Detector[r], samples.TargetMinute[r]) - actual);
             model += m;
             last += p;
             average += h;
@@ -73,7 +73,7 @@ public sealed record ForecastTestMetrics(
 
 /// <summary>
 /// MAE (km/h, against the true speed) of the model and both baselines on one kind of congested row: onset (free now,
-/// congested at the forecast time), ongoing (congested at both) or clearing (congested now, free at the forecast time).
+/// congested over the forecast's minutes), ongoing (congested at both) or clearing (congested now, free then).
 /// </summary>
 public sealed record CongestedRowKind(string Kind, int Rows, double ModelMae, double PersistenceMae, double HistoricalAverageMae)
 {
@@ -96,8 +96,8 @@ public sealed record CongestedRowKind(string Kind, int Rows, double ModelMae, do
             var k = !samples.CongestedNow[r] ? 0 : samples.CongestedThen[r] ? 1 : 2;
             rows[k]++;
             sums[k, 0] += Math.Abs(forecast[r] - actual);
-            sums[k, 1] += Math.Abs(samples.Latest(r) - actual);
-            sums[k, 2] += Math.Abs(historical.Forecast(samples.Detector[r], samples.TargetMinute[r]) - actual);
+            sums[k, 1] += Math.Abs(samples.Persistence(r) - actual);
+            sums[k, 2] += Math.Abs(historical.ForecastTarget(samples.Detector[r], samples.TargetMinute[r]) - actual);
         }
 
         return [.. kinds.Select((kind, k) => new CongestedRowKind(

@@ -6,12 +6,13 @@ namespace CityFn.Training.Forecast;
 
 /// <summary>
 /// Forecast rows of simulated days: features from <see cref="TrafficForecastFeatures"/> (the serving code),
-/// label = speed of the minute <see cref="TrafficForecastFeatures.HorizonMinutes"/> after the latest one
-/// minus the latest speed, plus what the metrics and baselines need per row.
+/// label = mean speed of the <see cref="TrafficForecastFeatures.TargetMinutes"/> minutes starting
+/// <see cref="TrafficForecastFeatures.HorizonMinutes"/> after the latest one, minus the latest speed, plus what the
+/// metrics and baselines need per row.
 /// </summary>
 public sealed class ForecastSamples
 {
-    /// <summary>A row is congested when the detector is below this fraction of its free-flow speed now or at the forecast time.</summary>
+    /// <summary>A row is congested when the detector is below this fraction of its free-flow speed now or over the forecast's minutes.</summary>
     public const double CongestedSpeedRatio = 0.6;
 
     private ForecastSamples(FeatureMatrix matrix, double[] actual, double[] actualTrue, int[] detector, int[] targetMinute, bool[] congested, bool[] congestedNow, bool[] congestedThen)
@@ -28,15 +29,15 @@ public sealed class ForecastSamples
 
     public FeatureMatrix Matrix { get; }
 
-    /// <summary>Observed speed at the forecast time, km/h.</summary>
+    /// <summary>Observed mean speed over the forecast's minutes, km/h.</summary>
     public double[] Actual { get; }
 
-    /// <summary>The traffic model's noise-free speed at the forecast time, km/h.</summary>
+    /// <summary>The traffic model's noise-free mean speed over the forecast's minutes, km/h.</summary>
     public double[] ActualTrue { get; }
 
     public int[] Detector { get; }
 
-    /// <summary>Minute index (since the day's start) of the forecast time.</summary>
+    /// <summary>Minute index (since the day's start) of the first of the forecast's minutes.</summary>
     public int[] TargetMinute { get; }
 
     public bool[] Congested { get; }
@@ -44,13 +45,21 @@ public sealed class ForecastSamples
     /// <summary>The true speed of the latest minute is congested (a congested row that is not is a congestion onset).</summary>
     public bool[] CongestedNow { get; }
 
-    /// <summary>The true speed at the forecast time is congested.</summary>
+    /// <summary>The true mean speed over the forecast's minutes is congested.</summary>
     public bool[] CongestedThen { get; }
 
     public int Rows => Actual.Length;
 
-    /// <summary>The persistence forecast: the latest speed.</summary>
+    /// <summary>The latest minute's speed: the model forecasts a change from it.</summary>
     public double Latest(int row) => Matrix.Row(row)[TrafficForecastFeatures.SpeedColumn];
+
+    /// <summary>
+    /// The persistence forecast ("last value"): the mean of the latest <see cref="TrafficForecastFeatures.TargetMinutes"/>
+    /// minutes, the same kind of value the forecast is.
+    /// </summary>
+    public double Persistence(int row) => Matrix.Row(row)[PersistenceColumn];
+
+    private static readonly int PersistenceColumn = TrafficForecastFeatures.Names.ToList().IndexOf("speed_mean_5min_kmh");
 
     /// <summary>Rows every <paramref name="stride"/> minutes from 05:00 (a full hour of history) for every detector.</summary>
     public static ForecastSamples Build(RoadNetwork network, IEnumerable<TrafficDaySimulation> days, int stride, HistoricalAverage historical)
@@ -74,9 +83,10 @@ public sealed class ForecastSamples
         var row = new float[TrafficForecastFeatures.Count];
         const int history = TrafficForecastFeatures.HistoryMinutes;
         const int horizon = TrafficForecastFeatures.HorizonMinutes;
+        const int target = TrafficForecastFeatures.TargetMinutes;
         foreach (var day in days)
         {
-            for (var m = history; m + horizon < day.MinuteCount; m += stride)
+            for (var m = history; m + horizon + target <= day.MinuteCount; m += stride)
             {
                 foreach (var segment in network.Segments)
                 {
@@ -99,15 +109,22 @@ public sealed class ForecastSamples
                         continue;
                     }
 
-                    var target = own[m + horizon].SpeedKmh;
-                    builder.Add(row, target - row[TrafficForecastFeatures.SpeedColumn]);
-                    actual.Add(target);
-                    actualTrue.Add(day.TrueSpeed[segment.Index][m + horizon]);
+                    var observed = 0.0;
+                    var noiseFree = 0.0;
+                    for (var t = m + horizon; t < m + horizon + target; t++)
+                    {
+                        observed += own[t].SpeedKmh / target;
+                        noiseFree += day.TrueSpeed[segment.Index][t] / target;
+                    }
+
+                    builder.Add(row, observed - row[TrafficForecastFeatures.SpeedColumn]);
+                    actual.Add(observed);
+                    actualTrue.Add(noiseFree);
                     detector.Add(segment.Index);
                     targetMinute.Add(m + horizon);
                     var slow = CongestedSpeedRatio * segment.FreeFlowSpeedKmh;
                     congestedNow.Add(day.TrueSpeed[segment.Index][m] < slow);
-                    congestedThen.Add(day.TrueSpeed[segment.Index][m + horizon] < slow);
+                    congestedThen.Add(noiseFree < slow);
                     congested.Add(congestedNow[^1] || congestedThen[^1]);
                 }
             }

@@ -16,11 +16,10 @@ public sealed record ForecastResult(
     TimeSpan SimulationTime,
     TimeSpan TrainingTime,
     IReadOnlyList<(string Set, TrafficDaySimulation Day)> Days,
-    IReadOnlyList<CongestedRowKind> TestCongestedKinds,
-    double TestReadingsMaeIfPerfectWhenUncongested);
+    IReadOnlyList<CongestedRowKind> TestCongestedKinds);
 
 /// <summary>
-/// The traffic-forecast model: speed 15 minutes ahead per detector. Three gradient-boosted tree ensembles
+/// The traffic-forecast model: mean speed of the 5 minutes starting 15 minutes ahead, per detector. Three gradient-boosted tree ensembles
 /// (<see cref="JamSwitchForecaster"/>): a jam classifier on log loss and two regressors on absolute error for the
 /// change from the latest speed; the ONNX graph switches between the regressors on the classifier's logit and adds
 /// the latest speed back, so the output is km/h.
@@ -59,7 +58,7 @@ public static class ForecastTraining
         new(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero), 201),
     ];
 
-    /// <summary>The jam classifier: is the detector's segment jammed (the congested definition) at the forecast time?</summary>
+    /// <summary>The jam classifier: is the detector's segment jammed (the congested definition) over the forecast's minutes?</summary>
     public static GradientBoostingOptions ClassifierOptions { get; } = new()
     {
         Loss = BoostingLoss.Logistic,
@@ -75,14 +74,14 @@ public static class ForecastTraining
         Seed = 1,
     };
 
-    /// <summary>The regressor for rows the classifier calls jammed (fitted on the rows that are jammed at the forecast time).</summary>
+    /// <summary>The regressor for rows the classifier calls jammed (fitted on the rows that are jammed over the forecast's minutes).</summary>
     public static GradientBoostingOptions JammedOptions { get; } = ClassifierOptions with
     {
         Loss = BoostingLoss.Absolute,
         MaxLeafStep = 0,
     };
 
-    /// <summary>The regressor for rows the classifier calls free (fitted on the rows that are free at the forecast time).</summary>
+    /// <summary>The regressor for rows the classifier calls free (fitted on the rows that are free over the forecast's minutes).</summary>
     public static GradientBoostingOptions FreeOptions { get; } = JammedOptions with { MinLeafRows = 200 };
 
     public static IReadOnlyList<TrafficDaySimulation> Simulate(RoadNetwork network, IReadOnlyList<TrafficDay> days)
@@ -139,32 +138,14 @@ public static class ForecastTraining
             OutputName,
             TrafficForecastFeatures.SpeedColumn,
             "traffic_forecast",
-            "CityFn traffic forecast: mean speed (km/h) of the minute starting 15 minutes after the latest, per detector.");
+            "CityFn traffic forecast: mean speed (km/h) of the 5 minutes starting 15 minutes after the latest, per detector.");
         var days = trainDays.Select(d => ("train", d)).Concat(validationDays.Select(d => ("validation", d))).Concat(testDays.Select(d => ("test", d))).ToList();
         return new ForecastResult(
-            model, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, days, CongestedRowKind.Measure(test, testForecast, historical),
-            ReadingsMaeIfPerfectWhenUncongested(test, testForecast));
+            model, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, days, CongestedRowKind.Measure(test, testForecast, historical));
     }
 
     public static HistoricalAverage History(IEnumerable<TrafficDaySimulation> trainDays) =>
         new([.. trainDays.Where(HistoricalAverage.IsWeekday)]);
-
-    /// <summary>
-    /// The all-rows MAE against the readings if the forecast were the true speed on every uncongested row (and the
-    /// model's on congested ones): how much of the gap to the noise floor congestion alone leaves.
-    /// </summary>
-    public static double ReadingsMaeIfPerfectWhenUncongested(ForecastSamples samples, IReadOnlyList<double> forecast)
-    {
-        ArgumentNullException.ThrowIfNull(samples);
-        ArgumentNullException.ThrowIfNull(forecast);
-        var sum = 0.0;
-        for (var r = 0; r < samples.Rows; r++)
-        {
-            sum += Math.Abs((samples.Congested[r] ? forecast[r] : samples.ActualTrue[r]) - samples.Actual[r]);
-        }
-
-        return sum / Math.Max(1, samples.Rows);
-    }
 
     /// <summary>Fits the classifier on every row, each regressor on the rows of its regime (validation split the same way).</summary>
     public static JamSwitchForecaster Train(ForecastSamples train, ForecastSamples validation)

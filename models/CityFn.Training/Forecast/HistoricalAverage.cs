@@ -1,3 +1,5 @@
+using CityFn.Core.Features;
+
 namespace CityFn.Training.Forecast;
 
 /// <summary>
@@ -37,6 +39,18 @@ public sealed class HistoricalAverage
     }
 
     public double Forecast(int detector, int minute) => _sum[detector][minute] / _days.Count;
+
+    /// <summary>The baseline for a forecast row: the mean of <see cref="Forecast"/> over the forecast's minutes from <paramref name="firstMinute"/>.</summary>
+    public double ForecastTarget(int detector, int firstMinute)
+    {
+        var sum = 0.0;
+        for (var m = firstMinute; m < firstMinute + TrafficForecastFeatures.TargetMinutes; m++)
+        {
+            sum += Forecast(detector, m);
+        }
+
+        return sum / TrafficForecastFeatures.TargetMinutes;
+    }
 
     /// <summary>The mean over the days other than <paramref name="day"/> (all of them when it is not one of them).</summary>
     public double ForecastExcluding(TrafficDaySimulation day, int detector, int minute) =>

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CityFn.Core.EdgeHosts;
+using CityFn.Core.Features;
 using CityFn.Core.Ingest;
 using CityFn.Core.Scoring;
 using CityFn.Core.Scoring.Alerts;
@@ -89,9 +90,12 @@ public sealed class SimulatedHourTests(AzuriteFixture azurite, ITestOutputHelper
         var forecasts = await ReadParquetAsync<ForecastRow>(storage, "forecasts/date=2026-11-26/");
         var detectorSegments = simulation.Devices.Where(d => d.SegmentId is not null).Select(d => d.SegmentId!).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(detectorSegments.Order(StringComparer.Ordinal), forecasts.Select(f => f.Segment).Distinct().Order(StringComparer.Ordinal));
+        // A forecast is the mean speed of the 5 minutes from its "for" time: scored where all of them are in the hour.
+        IEnumerable<DateTimeOffset> TargetMinutes(ForecastRow f) =>
+            Enumerable.Range(0, TrafficForecastFeatures.TargetMinutes).Select(m => new DateTimeOffset(f.For, TimeSpan.Zero).AddMinutes(m));
         var scoredRows = forecasts
-            .Where(f => trueSpeed.ContainsKey((f.Segment, new DateTimeOffset(f.For, TimeSpan.Zero))))
-            .Select(f => (Forecast: f.SpeedKmh, Latest: f.LatestSpeedKmh!.Value, Truth: trueSpeed[(f.Segment, new DateTimeOffset(f.For, TimeSpan.Zero))]))
+            .Where(f => TargetMinutes(f).All(m => trueSpeed.ContainsKey((f.Segment, m))))
+            .Select(f => (Forecast: f.SpeedKmh, Latest: f.LatestSpeedKmh!.Value, Truth: TargetMinutes(f).Average(m => trueSpeed[(f.Segment, m)])))
             .ToList();
         var modelMae = scoredRows.Average(r => Math.Abs(r.Forecast - r.Truth));
         var persistenceMae = scoredRows.Average(r => Math.Abs(r.Latest - r.Truth));

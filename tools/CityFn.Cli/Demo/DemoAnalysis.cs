@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using CityFn.Cli.Simulate;
+using CityFn.Core.Features;
 using CityFn.Core.Scoring;
 using CityFn.Core.Scoring.Outputs;
 using Parquet.Serialization;
@@ -17,8 +18,9 @@ internal static class DemoAnalysis
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Forecast MAE: each forecast row's speed against the simulator's true (noise-free) segment speed in the
-    /// minute it is for; persistence predicts the latest measured speed the forecast was based on.
+    /// Forecast MAE: each forecast row's speed against the simulator's true (noise-free) mean segment speed over the
+    /// minutes it is for (<see cref="TrafficForecastFeatures.TargetMinutes"/> from its <c>for</c> time); persistence
+    /// predicts the latest measured speed the forecast was based on.
     /// </summary>
     public static async Task<DemoForecast> ForecastAsync(
         BlobContainerClient analytics, string model, IReadOnlyDictionary<(string Segment, DateTimeOffset Minute), double> trueSpeeds, CancellationToken cancellationToken = default)
@@ -31,7 +33,7 @@ internal static class DemoAnalysis
             foreach (var row in (await ParquetSerializer.DeserializeAsync<ForecastRow>(stream, cancellationToken: cancellationToken)).Data)
             {
                 forecasts++;
-                if (row.LatestSpeedKmh is { } latest && trueSpeeds.TryGetValue((row.Segment, Floor(row.For)), out var actual))
+                if (row.LatestSpeedKmh is { } latest && TargetTruth(trueSpeeds, row.Segment, Floor(row.For)) is { } actual)
                 {
                     compared++;
                     error += Math.Abs(row.SpeedKmh - actual);
@@ -41,10 +43,27 @@ internal static class DemoAnalysis
         }
 
         return compared == 0
-            ? new DemoForecast(model, forecasts, 0, null, null, "not measured: no forecast is for a minute inside the simulated run")
+            ? new DemoForecast(model, forecasts, 0, null, null, "not measured: no forecast is for minutes inside the simulated run")
             : new DemoForecast(
                 model, forecasts, compared, Math.Round(error / compared, 2), Math.Round(persistenceError / compared, 2),
-                "forecasts whose target minute lies inside the simulated run, against the simulator's true segment speed in that minute; persistence predicts the latest measured speed");
+                "forecasts whose 5 target minutes lie inside the simulated run, against the simulator's true mean segment speed over them; persistence predicts the latest measured speed");
+    }
+
+    /// <summary>The true mean speed over a forecast's target minutes, or null when any of them is outside the run.</summary>
+    private static double? TargetTruth(IReadOnlyDictionary<(string Segment, DateTimeOffset Minute), double> trueSpeeds, string segment, DateTimeOffset first)
+    {
+        var sum = 0.0;
+        for (var m = 0; m < TrafficForecastFeatures.TargetMinutes; m++)
+        {
+            if (!trueSpeeds.TryGetValue((segment, first.AddMinutes(m)), out var speed))
+            {
+                return null;
+            }
+
+            sum += speed;
+        }
+
+        return sum / TrafficForecastFeatures.TargetMinutes;
     }
 
     /// <summary>Fault detection: each device-minute of truth.jsonl against the quality score of the window ending with that minute.</summary>

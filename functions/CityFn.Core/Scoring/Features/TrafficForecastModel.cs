@@ -6,8 +6,9 @@ namespace CityFn.Core.Scoring.Features;
 /// <summary>
 /// The trained "traffic-forecast" model (models/traffic-forecast/1/model.onnx): one row per road segment that has
 /// a detector in the job, <see cref="TrafficForecastFeatures"/> (31 columns, the code training used), output
-/// <c>speed_kmh_15min</c> = the segment's mean speed in km/h for the minute starting
-/// <see cref="TrafficForecastFeatures.HorizonMinutes"/> minutes after the job's latest minute.
+/// <c>speed_kmh_15min</c> = the segment's mean speed in km/h over the <see cref="TrafficForecastFeatures.TargetMinutes"/>
+/// minutes starting <see cref="TrafficForecastFeatures.HorizonMinutes"/> minutes after the job's latest minute (the
+/// row's <c>For</c> time).
 /// </summary>
 /// <remarks>
 /// Per segment the stage builds 60 one-minute flow/occupancy/speed values ending at the job's latest minute

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace CityFn.Core.Scoring.Outputs;
 
 /// <summary>
-/// One row of analytics/forecasts/…/&lt;job&gt;.parquet: a road segment's speed forecast for the minute starting at
-/// <see cref="For"/>, with the latest measured speed and the congestion it means (<see cref="CongestionLevels"/>).
+/// One row of analytics/forecasts/…/&lt;job&gt;.parquet: a road segment's speed forecast (the mean over the 5 minutes
+/// starting at <see cref="For"/>), with the latest measured speed and the congestion it means (<see cref="CongestionLevels"/>).
 /// Congestion, level and alert are empty/false when the segment's free-flow speed is unknown (not on the map).
 /// </summary>
 public sealed class ForecastRow
@@ -79,7 +79,7 @@ public static class CongestionLevels
 
 /// <summary>
 /// The latest forecast of a road segment, as <c>GET /api/segments/{id}/forecast</c> answers it: forecast speed
-/// (km/h) for the minute starting at <see cref="For"/>, the latest measured speed, the free-flow speed, congestion
+/// (km/h, the mean over the 5 minutes starting at <see cref="For"/>), the latest measured speed, the free-flow speed, congestion
 /// = 1 − forecast / free-flow in [0, 1] and its level (free, slow, congested); see <see cref="ForecastRow"/>.
 /// </summary>
 public sealed record SegmentForecast(
