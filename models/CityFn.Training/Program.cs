@@ -61,9 +61,9 @@ internal static class Program
         {
             var result = Quality.QualityTraining.Run(Console.Out);
             Quality.QualityCard.Write(output, result);
-            foreach (var (label, m) in new[] { ("model", result.Test.Model), ("rules", result.Test.RuleBaseline) })
+            foreach (var (label, m) in new[] { ("model", result.Test.Model), ("rules", result.Test.RuleBaseline), ("model at the alert threshold", result.Test.ModelAtAlertThreshold) })
             {
-                Console.WriteLine($"quality {label}: F1 {m.F1:F3} (precision {m.Precision:F3}, recall {m.Recall:F3}), clean false positives {m.CleanFalsePositiveRate:P2}; " + string.Join(", ", m.PerKind.Select(k => $"{k.Kind} {k.Recall:F2}/{k.F1:F2}")));
+                Console.WriteLine($"quality {label} (flag at {m.Threshold:0.00}): F1 {m.F1:F3} (precision {m.Precision:F3}, recall {m.Recall:F3}), clean false positives {m.CleanFalsePositiveRate:P2}; " + string.Join(", ", m.PerKind.Select(k => $"{k.Kind} {k.Recall:F2}/{k.F1:F2}")));
             }
         }
 

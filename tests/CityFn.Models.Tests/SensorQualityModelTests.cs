@@ -18,7 +18,8 @@ public sealed class SensorQualityModelTests(CommittedModels models)
 
         var model = models.Model(QualityTraining.ModelName);
         var scores = CommittedModels.Score(model, test.Matrix.Values, SensorQualityFeatures.Count).Select(v => (double)v).ToArray();
-        var actual = QualityMetrics.Measure(test, scores, QualityTraining.Threshold);
+        var actual = QualityMetrics.Measure(test, scores, card.Model.Threshold);
+        var atAlert = QualityMetrics.Measure(test, scores, QualityTraining.AlertThreshold);
 
         Assert.Equal(card.Model.Windows, actual.Windows);
         Assert.Equal(card.Model.FaultyWindows, actual.FaultyWindows);
@@ -30,6 +31,10 @@ public sealed class SensorQualityModelTests(CommittedModels models)
             Assert.Equal(expected.Windows, got.Windows);
             Assert.Equal(expected.Recall, got.Recall, 0.01);
         }
+
+        Assert.Equal(card.ModelAtAlertThreshold.Threshold, QualityTraining.AlertThreshold);
+        Assert.Equal(card.ModelAtAlertThreshold.F1, atAlert.F1, Tolerance);
+        Assert.Equal(card.ModelAtAlertThreshold.CleanFalsePositiveRate, atAlert.CleanFalsePositiveRate, Tolerance);
 
         // The rule baseline needs no model: identical means the regenerated windows are the card's.
         Assert.Equal(card.RuleBaseline, QualityTraining.RuleBaseline(test) with { PerKind = card.RuleBaseline.PerKind });

@@ -16,7 +16,7 @@ namespace CityFn.Core.Features;
 /// </remarks>
 public static class SensorQualityFeatures
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const int HistoryMinutes = 90;
 
@@ -26,6 +26,12 @@ public static class SensorQualityFeatures
     public const int MinReplayLag = 5;
 
     public const int MaxReplayLag = 60;
+
+    /// <summary>A change of level compares the means of up to this many minutes after and before a minute…</summary>
+    public const int StepSpan = 20;
+
+    /// <summary>…each side holding at least this many values.</summary>
+    public const int MinStepSide = 5;
 
     private static readonly string[] FeatureNames =
     [
@@ -46,6 +52,13 @@ public static class SensorQualityFeatures
         "kind_air",
         "kind_noise",
         "kind_weather",
+        "neighbour_detrended_correlation",
+        "residual_autocorrelation",
+        "own_step",
+        "neighbour_step",
+        "own_step_significance",
+        "neighbour_step_significance",
+        "cross_channel_correlation",
     ];
 
     public static IReadOnlyList<string> Names => FeatureNames;
@@ -123,6 +136,8 @@ public static class SensorQualityFeatures
 
         double spike = 0, jump = 0, deviation = 0, deviationChange = 0, levelChange = 0;
         double noiseToHistory = 0, noiseToNeighbours = 0, noiseLevel = 0, correlation = usable.Length > 0 ? 1 : 0;
+        double ownStep = 0, ownStepSignificance = 0, neighbourStep = 0, neighbourStepSignificance = 0;
+        double detrendedCorrelation = 0, residualAutocorrelation = 0;
         var window = new List<double>(WindowMinutes);
         for (var c = 0; c < channels; c++)
         {
@@ -191,7 +206,23 @@ public static class SensorQualityFeatures
                 var neighbourNoise = StandardDeviation(Differences(median, channels, c, start, HistoryMinutes));
                 noiseToNeighbours = Math.Max(noiseToNeighbours, windowNoise / (neighbourNoise + (0.02 * s)));
                 correlation = Math.Min(correlation, Correlation(xs, ms));
+
+                // A device that stopped following its street shows as a change of level against its neighbours,
+                // and (over the window, with the shared slow trend removed) as fluctuations that do not move with theirs.
+                var (step, stepSignificance) = LargestStep(Scaled(history, median, channels, c, s));
+                neighbourStep = Math.Max(neighbourStep, step);
+                neighbourStepSignificance = Math.Max(neighbourStepSignificance, stepSignificance);
+                detrendedCorrelation = Math.Max(
+                    detrendedCorrelation,
+                    CorrelationWherePresent(Detrended(history, channels, c, start), Detrended(median, channels, c, start)));
             }
+
+            // Without neighbours: the moment a fabricated stream takes over is a change of the device's own level, and
+            // fabricated values are a smooth curve plus independent noise, whose detrended values hardly persist.
+            var (ownLevelStep, ownLevelStepSignificance) = LargestStep(Scaled(history, null, channels, c, s));
+            ownStep = Math.Max(ownStep, ownLevelStep);
+            ownStepSignificance = Math.Max(ownStepSignificance, ownLevelStepSignificance);
+            residualAutocorrelation = Math.Max(residualAutocorrelation, LagOneAutocorrelation(Detrended(history, channels, c, start)));
         }
 
         destination[0] = (float)(1 - ((double)present / WindowMinutes));
@@ -211,6 +242,13 @@ public static class SensorQualityFeatures
         destination[14] = kind == SensorKind.Air ? 1 : 0;
         destination[15] = kind == SensorKind.Noise ? 1 : 0;
         destination[16] = kind == SensorKind.Weather ? 1 : 0;
+        destination[17] = (float)detrendedCorrelation;
+        destination[18] = (float)residualAutocorrelation;
+        destination[19] = (float)ownStep;
+        destination[20] = (float)neighbourStep;
+        destination[21] = (float)ownStepSignificance;
+        destination[22] = (float)neighbourStepSignificance;
+        destination[23] = channels < 2 ? 0 : (float)CorrelationWherePresent(Window(history, channels, 0, start), Window(history, channels, channels - 1, start));
         return true;
     }
 
@@ -296,6 +334,132 @@ public static class SensorQualityFeatures
         return differences;
     }
 
+    /// <summary>The window's values minus their least-squares line (NaN kept where a minute has no value).</summary>
+    private static List<double> Detrended(ReadOnlySpan<double> values, int channels, int channel, int start)
+    {
+        double n = 0, st = 0, sx = 0, stt = 0, stx = 0;
+        for (var t = start; t < HistoryMinutes; t++)
+        {
+            var x = values[(t * channels) + channel];
+            if (!double.IsNaN(x))
+            {
+                n++;
+                st += t;
+                sx += x;
+                stt += (double)t * t;
+                stx += t * x;
+            }
+        }
+
+        var denominator = (n * stt) - (st * st);
+        var slope = n < 2 || denominator <= 0 ? 0 : ((n * stx) - (st * sx)) / denominator;
+        var intercept = n == 0 ? 0 : (sx - (slope * st)) / n;
+        var residuals = new List<double>(WindowMinutes);
+        for (var t = start; t < HistoryMinutes; t++)
+        {
+            residuals.Add(values[(t * channels) + channel] - (intercept + (slope * t)));
+        }
+
+        return residuals;
+    }
+
+    /// <summary>
+    /// The largest change of level in a series (NaN where missing): over every split minute, the difference of the
+    /// means of up to <see cref="StepSpan"/> minutes after and before it (each side needs <see cref="MinStepSide"/>
+    /// values), as a size and as a significance (the size over its standard error, with the noise of one value
+    /// estimated robustly from the minute-to-minute changes, plus 0.01 so a flat series does not divide by zero).
+    /// </summary>
+    private static (double Step, double Significance) LargestStep(double[] series)
+    {
+        var largest = 0.0;
+        var significance = 0.0;
+        var changes = new List<double>();
+        for (var t = 1; t < series.Length; t++)
+        {
+            if (!double.IsNaN(series[t]) && !double.IsNaN(series[t - 1]))
+            {
+                changes.Add(Math.Abs(series[t] - series[t - 1]));
+            }
+        }
+
+        // Robust noise of one value from its minute-to-minute changes (a level step moves only one change).
+        var noise = (changes.Count == 0 ? 0 : Median(changes) / (0.6745 * Math.Sqrt(2))) + 0.01;
+        for (var split = MinStepSide; split <= series.Length - MinStepSide; split++)
+        {
+            var before = MeanOf(series, Math.Max(0, split - StepSpan), split);
+            var after = MeanOf(series, split, Math.Min(series.Length, split + StepSpan));
+            if (before.Count >= MinStepSide && after.Count >= MinStepSide)
+            {
+                var step = Math.Abs(after.Mean - before.Mean);
+                largest = Math.Max(largest, step);
+                significance = Math.Max(significance, step / (noise * Math.Sqrt((1.0 / before.Count) + (1.0 / after.Count))));
+            }
+        }
+
+        return (largest, significance);
+    }
+
+    private static (double Mean, int Count) MeanOf(double[] series, int from, int to)
+    {
+        double sum = 0;
+        var count = 0;
+        for (var t = from; t < to; t++)
+        {
+            if (!double.IsNaN(series[t]))
+            {
+                sum += series[t];
+                count++;
+            }
+        }
+
+        return (count == 0 ? 0 : sum / count, count);
+    }
+
+    /// <summary>Lag-one autocorrelation of a series (NaN where missing): near 0 for independent noise.</summary>
+    private static double LagOneAutocorrelation(List<double> series)
+    {
+        var previous = new List<double>(series.Count);
+        var next = new List<double>(series.Count);
+        for (var i = 1; i < series.Count; i++)
+        {
+            if (!double.IsNaN(series[i - 1]) && !double.IsNaN(series[i]))
+            {
+                previous.Add(series[i - 1]);
+                next.Add(series[i]);
+            }
+        }
+
+        return Correlation(previous, next);
+    }
+
+    /// <summary>
+    /// One channel over the whole history in typical variations, minus the neighbours' median when given (NaN where
+    /// either is missing).
+    /// </summary>
+    private static double[] Scaled(ReadOnlySpan<double> history, double[]? median, int channels, int channel, double scale)
+    {
+        var series = new double[HistoryMinutes];
+        for (var t = 0; t < HistoryMinutes; t++)
+        {
+            var i = (t * channels) + channel;
+            series[t] = (history[i] - (median?[i] ?? 0)) / scale;
+        }
+
+        return series;
+    }
+
+    /// <summary>One channel's values in the window, NaN where missing.</summary>
+    private static List<double> Window(ReadOnlySpan<double> values, int channels, int channel, int start)
+    {
+        var list = new List<double>(WindowMinutes);
+        for (var t = start; t < HistoryMinutes; t++)
+        {
+            list.Add(values[(t * channels) + channel]);
+        }
+
+        return list;
+    }
+
     private static double Mean(ReadOnlySpan<double> values, int channels, int channel, int from, int to)
     {
         double sum = 0;
@@ -334,6 +498,23 @@ public static class SensorQualityFeatures
 
         var mean = values.Average();
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    /// <summary>Pearson correlation over the positions where both series hold a value.</summary>
+    private static double CorrelationWherePresent(List<double> xs, List<double> ys)
+    {
+        var a = new List<double>();
+        var b = new List<double>();
+        for (var i = 0; i < xs.Count; i++)
+        {
+            if (!double.IsNaN(xs[i]) && !double.IsNaN(ys[i]))
+            {
+                a.Add(xs[i]);
+                b.Add(ys[i]);
+            }
+        }
+
+        return Correlation(a, b);
     }
 
     /// <summary>Pearson correlation; 0 when either side does not vary (nothing to agree on).</summary>

@@ -74,7 +74,11 @@ public sealed record QualityMetrics(
     private static double F1Score(int tp, int fp, int fn) => tp == 0 ? 0 : 2.0 * tp / ((2.0 * tp) + fp + fn);
 }
 
-/// <summary>The test metrics a model card reports: the model and the rule-based baseline on the same windows.</summary>
+/// <summary>
+/// The metrics a model card reports for one city: the model at its flag threshold, the rule-based baseline on the
+/// same windows, and the model at serving's sensor-fault alert threshold.
+/// </summary>
 public sealed record QualityTestMetrics(
     [property: JsonPropertyName("model")] QualityMetrics Model,
-    [property: JsonPropertyName("rule_baseline")] QualityMetrics RuleBaseline);
+    [property: JsonPropertyName("rule_baseline")] QualityMetrics RuleBaseline,
+    [property: JsonPropertyName("model_at_alert_threshold")] QualityMetrics ModelAtAlertThreshold);

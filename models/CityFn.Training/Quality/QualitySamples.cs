@@ -55,6 +55,13 @@ public sealed class QualitySamples
     public static QualitySamples Build(IEnumerable<SimulationOptions> cities)
     {
         ArgumentNullException.ThrowIfNull(cities);
+        return Build(cities.Select(QualityCity.Simulate));
+    }
+
+    /// <summary>The rows of recorded cities (see <see cref="QualityCity"/>).</summary>
+    public static QualitySamples Build(IEnumerable<QualityCity> cities)
+    {
+        ArgumentNullException.ThrowIfNull(cities);
         var builder = new FeatureMatrixBuilder(SensorQualityFeatures.Count);
         var kinds = new List<FaultKind>();
         var deviceKinds = new List<SensorKind>();
@@ -62,35 +69,18 @@ public sealed class QualitySamples
         var endMinute = new List<int>();
         var ambiguous = 0;
         var row = new float[SensorQualityFeatures.Count];
-        foreach (var options in cities)
+        foreach (var city in cities)
         {
-            var simulation = new CitySimulation(options);
-            var devices = simulation.Devices;
-            var minutes = options.Minutes;
-            var values = devices.Select(d => new double[minutes * d.Channels.Count]).ToArray();
-            var labels = devices.Select(_ => new FaultKind[minutes]).ToArray();
-            foreach (var minute in simulation.Run())
-            {
-                foreach (var reading in minute.Readings)
-                {
-                    var channels = reading.Device.Channels.Count;
-                    for (var c = 0; c < channels; c++)
-                    {
-                        values[reading.Device.Index][(minute.Minute * channels) + c] = reading.Emitted?[c] ?? double.NaN;
-                    }
-
-                    labels[reading.Device.Index][minute.Minute] = reading.Fault;
-                }
-            }
-
-            var neighbours = devices.Select(d => Neighbours(devices, d)).ToArray();
+            var values = city.Values;
+            var labels = city.Labels;
             const int history = SensorQualityFeatures.HistoryMinutes;
-            for (var end = history; end <= minutes; end += Hop)
+            for (var end = history; end <= city.Minutes; end += Hop)
             {
-                foreach (var device in devices)
+                for (var device = 0; device < city.Kinds.Count; device++)
                 {
-                    var channels = device.Channels.Count;
-                    var label = WindowLabel(labels[device.Index], end);
+                    var kind = city.Kinds[device];
+                    var channels = SensorQualityFeatures.TypicalVariation(kind).Count;
+                    var label = WindowLabel(labels[device], end);
                     if (label is null)
                     {
                         ambiguous++;
@@ -98,15 +88,15 @@ public sealed class QualitySamples
                     }
 
                     var from = (end - history) * channels;
-                    var others = neighbours[device.Index]
+                    var others = city.Neighbours[device]
                         .Select(n => new ReadOnlyMemory<double>(values[n], from, history * channels))
                         .ToArray();
-                    if (SensorQualityFeatures.TryCompute(device.Kind, values[device.Index].AsSpan(from, history * channels), others, row))
+                    if (SensorQualityFeatures.TryCompute(kind, values[device].AsSpan(from, history * channels), others, row))
                     {
                         builder.Add(row, label == FaultKind.None ? 0 : 1);
                         kinds.Add(label.Value);
-                        deviceKinds.Add(device.Kind);
-                        deviceIndex.Add(device.Index);
+                        deviceKinds.Add(kind);
+                        deviceIndex.Add(device);
                         endMinute.Add(end);
                     }
                     else

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CityFn.Core.Features;
+using CityFn.Core.Scoring;
 using CityFn.Simulator;
 using CityFn.Training.Onnx;
 using CityFn.Training.Trees;
@@ -12,6 +13,7 @@ public sealed record QualityResult(
     byte[] Onnx,
     QualityTestMetrics Test,
     QualityTestMetrics Validation,
+    double Threshold,
     int TrainRows,
     int TrainFaultyRows,
     int TestAmbiguous,
@@ -26,8 +28,19 @@ public static class QualityTraining
 {
     public const string ModelName = "sensor-quality";
     public const string OutputName = "fault_probability";
-    public const double Threshold = 0.5;
     public const double FaultRate = 0.08;
+
+    /// <summary>The rule baseline scores 0 or 1; it flags at this threshold.</summary>
+    public const double RuleThreshold = 0.5;
+
+    /// <summary>The flag thresholds tried on the validation city: 0.05, 0.06, …, 0.95.</summary>
+    public static IReadOnlyList<double> CandidateThresholds { get; } = [.. Enumerable.Range(5, 91).Select(i => i / 100.0)];
+
+    /// <summary>Serving's default sensor-fault alert threshold (<see cref="ScoringOptions.FaultAlertThreshold"/>).</summary>
+    public static double AlertThreshold { get; } = new ScoringOptions().FaultAlertThreshold;
+
+    /// <summary>The bar on clean windows: the chosen threshold may flag at most this share of them.</summary>
+    public const double MaxCleanFalsePositiveRate = 0.02;
 
     /// <summary>Each seed is a different city (network, devices, weather, incidents, faults), one day long.</summary>
     public static IReadOnlyList<int> TrainSeeds { get; } = [11, 12, 13, 14, 15];
@@ -81,6 +94,8 @@ public static class QualityTraining
         var ensemble = new GradientBoosting(Options).Train(train.Matrix, validation.Matrix);
         var trainingTime = clock.Elapsed;
         log.WriteLine($"quality: {ensemble.Trees.Count} trees in {trainingTime.TotalSeconds:F1} s");
+        var threshold = ChooseThreshold(validation, Predict(ensemble, validation));
+        log.WriteLine($"quality: flag threshold {threshold:0.00} (best validation F1 with at most {MaxCleanFalsePositiveRate:P0} of clean windows flagged)");
 
         var onnx = TreeEnsembleOnnx.Write(
             ensemble,
@@ -94,13 +109,34 @@ public static class QualityTraining
         return new QualityResult(
             ensemble,
             onnx,
-            Measure(ensemble, test),
-            Measure(ensemble, validation),
+            Measure(ensemble, test, threshold),
+            Measure(ensemble, validation, threshold),
+            threshold,
             train.Rows,
             faulty,
             test.Ambiguous,
             simulationTime,
             trainingTime);
+    }
+
+    /// <summary>
+    /// The flag threshold, chosen on the validation city only: the candidate with the best F1 among those that flag
+    /// at most <see cref="MaxCleanFalsePositiveRate"/> of clean windows (the lowest such candidate on a tie; 0.5 when
+    /// none qualifies). The test city never takes part, so its metrics stay a fair estimate.
+    /// </summary>
+    public static double ChooseThreshold(QualitySamples validation, IReadOnlyList<double> scores)
+    {
+        var best = (Threshold: 0.5, F1: double.NegativeInfinity);
+        foreach (var threshold in CandidateThresholds)
+        {
+            var metrics = QualityMetrics.Measure(validation, scores, threshold);
+            if (metrics.CleanFalsePositiveRate <= MaxCleanFalsePositiveRate && metrics.F1 > best.F1)
+            {
+                best = (threshold, metrics.F1);
+            }
+        }
+
+        return best.Threshold;
     }
 
     public static double[] Predict(TreeEnsemble ensemble, QualitySamples samples)
@@ -114,9 +150,15 @@ public static class QualityTraining
     {
         ArgumentNullException.ThrowIfNull(samples);
         var scores = Enumerable.Range(0, samples.Rows).Select(r => QualityRules.Score(samples.Matrix.Row(r))).ToArray();
-        return QualityMetrics.Measure(samples, scores, Threshold);
+        return QualityMetrics.Measure(samples, scores, RuleThreshold);
     }
 
-    private static QualityTestMetrics Measure(TreeEnsemble ensemble, QualitySamples samples) =>
-        new(QualityMetrics.Measure(samples, Predict(ensemble, samples), Threshold), RuleBaseline(samples));
+    private static QualityTestMetrics Measure(TreeEnsemble ensemble, QualitySamples samples, double threshold)
+    {
+        var scores = Predict(ensemble, samples);
+        return new(
+            QualityMetrics.Measure(samples, scores, threshold),
+            RuleBaseline(samples),
+            QualityMetrics.Measure(samples, scores, AlertThreshold));
+    }
 }

@@ -5,7 +5,7 @@ namespace CityFn.Core.Scoring.Features;
 
 /// <summary>
 /// The trained "sensor-quality" model (models/sensor-quality/1/model.onnx): one row per device in the job with a
-/// reading in the window, <see cref="SensorQualityFeatures"/> (17 columns), output <c>fault_probability</c>.
+/// reading in the window, <see cref="SensorQualityFeatures"/> (<see cref="SensorQualityFeatures.Count"/> columns), output <c>fault_probability</c>.
 /// </summary>
 /// <remarks>
 /// A device's 90 minutes end at the job's latest minute: per minute and channel the mean of its readings in every
