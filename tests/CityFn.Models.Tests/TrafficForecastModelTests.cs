@@ -27,7 +27,7 @@ public sealed class TrafficForecastModelTests(CommittedModels models)
             var actual = ForecastMetrics.Measure(test, forecast, historical, againstTruth);
             Assert.Equal(expected.Rows, actual.Rows);
             Assert.Equal(expected.CongestedRows, actual.CongestedRows);
-            // The baselines need no model: equal to the last digit means the test day really is the card's.
+            // The baselines need no model: equal to the last digit means the test days really are the card's.
             Assert.Equal(expected.PersistenceMae, actual.PersistenceMae, 1e-9);
             Assert.Equal(expected.HistoricalAverageMae, actual.HistoricalAverageMae, 1e-9);
             Assert.Equal(expected.ModelMae, actual.ModelMae, ToleranceKmh);
