@@ -34,7 +34,8 @@ public sealed record ScoreJobResult(
 /// <summary>
 /// What a drain of the queue did, as `cityfn score --json` prints it. <c>retried</c>: calls retried on
 /// another host; <c>hedged</c>: hedged second calls; <c>verified</c>: spot-checked calls; <c>deferred</c>:
-/// jobs put back with a backoff because no host could score them.
+/// jobs put back with a backoff because no host could score them; <c>alerts</c>: alerts sent (each alert id once,
+/// so a congestion episode counts once however many minutes it lasts).
 /// </summary>
 public sealed record ScoreSummary(
     int Jobs,

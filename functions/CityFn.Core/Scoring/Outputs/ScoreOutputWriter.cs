@@ -21,6 +21,7 @@ public sealed record ModelScores(IScoringModel Model, IReadOnlyList<ScoredRow> R
 /// </summary>
 public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClient tables, AlertLog alertLog, ScoringOptions options)
 {
+    /// <summary>Writes the job's outputs; returns how many alerts were sent now.</summary>
     public async Task<int> WriteAsync(ScoreJob job, IReadOnlyList<ModelScores> scores, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -83,8 +84,9 @@ public sealed class ScoreOutputWriter(BlobServiceClient blobs, TableServiceClien
             }
         }
 
-        await alertLog.RecordAsync(alerts, cancellationToken);
-        return alerts.Count;
+        // The alerts sent now: a congestion episode raises an alert every congested minute under one id, and a
+        // re-run job raises its alerts again; the log sends each id once.
+        return await alertLog.RecordAsync(alerts, cancellationToken);
     }
 
     public async Task<SegmentForecast?> FindForecastAsync(string segment, CancellationToken cancellationToken = default)
