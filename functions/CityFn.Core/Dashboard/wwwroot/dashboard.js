@@ -130,7 +130,7 @@
       const title = svg("title");
       title.textContent = s.congestion === null
         ? `${s.id}: no forecast yet`
-        : `${s.id}: congestion ${s.congestion.toFixed(2)} (${s.band}), forecast for ${formatTime(s.forecastFor)}${s.alert ? " – ALERT" : ""}`;
+        : `${s.id}: congestion ${s.congestion.toFixed(2)} (${s.band}), forecast for the 5 minutes from ${formatTime(s.forecastFor)}${s.alert ? " – ALERT" : ""}`;
       line.append(title);
       segmentsLayer.append(line);
     }
