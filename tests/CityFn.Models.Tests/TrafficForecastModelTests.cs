@@ -62,8 +62,8 @@ public sealed class TrafficForecastModelTests(CommittedModels models)
         var reached = free.Select((m, i) => i < 52 ? m : new DetectorMinute(300 - (30 * (i - 52)), 20 + (10 * (i - 52)), Math.Max(3, 45 - (8 * (i - 52))))).ToArray();
         var at = new DateTimeOffset(2026, 3, 11, 8, 0, 0, TimeSpan.Zero);
         var rows = new float[2 * TrafficForecastFeatures.Count];
-        Assert.True(TrafficForecastFeatures.TryCompute(free, at, [free], [free], JamSurroundings.None, 60, rows.AsSpan(0, TrafficForecastFeatures.Count)));
-        Assert.True(TrafficForecastFeatures.TryCompute(reached, at, [queue], [free], QueueOneHopDownstream(queue), 60, rows.AsSpan(TrafficForecastFeatures.Count)));
+        Assert.True(TrafficForecastFeatures.TryCompute(free, at, [free], [free], JamSurroundings.None, 60, 60, rows.AsSpan(0, TrafficForecastFeatures.Count)));
+        Assert.True(TrafficForecastFeatures.TryCompute(reached, at, [queue], [free], QueueOneHopDownstream(queue), 60, 60, rows.AsSpan(TrafficForecastFeatures.Count)));
 
         var speeds = CommittedModels.Score(models.Model(ForecastTraining.ModelName), rows, TrafficForecastFeatures.Count);
 
@@ -77,7 +77,7 @@ public sealed class TrafficForecastModelTests(CommittedModels models)
     {
         IReadOnlyList<IReadOnlyList<string>> downstream = [.. Enumerable.Range(0, TrafficJams.MaxHops).Select(hop => hop == 0 ? new[] { "downstream" } : [])];
         IReadOnlyList<IReadOnlyList<string>> upstream = [.. Enumerable.Range(0, TrafficJams.MaxHops).Select(_ => Array.Empty<string>())];
-        var state = TrafficJams.StateOf(window);
+        var state = TrafficJams.StateOf(window, 60);
         Assert.True(state.IsNew);
         return TrafficJams.Around(downstream, upstream, s => s == "downstream" ? state : JamState.Unknown);
     }

@@ -16,7 +16,7 @@ namespace CityFn.Core.Features;
 /// </remarks>
 public static class TrafficForecastFeatures
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Minutes of history the features look at (the window length callers pass).</summary>
     public const int HistoryMinutes = 60;
@@ -69,6 +69,7 @@ public static class TrafficForecastFeatures
         "jammed_segments_within_3_hops",
         "jam_hops_upstream",
         "new_jam_hops_downstream",
+        "speed_ratio_to_free_flow",
     ];
 
     /// <summary>Feature names in model input order.</summary>
@@ -92,6 +93,9 @@ public static class TrafficForecastFeatures
     /// This detector's usual speed at the forecast time of day (mean of the same minute on earlier days of the same
     /// kind, weekday or weekend), or NaN when there is no history yet: the latest speed stands in.
     /// </param>
+    /// <param name="freeFlowSpeedKmh">
+    /// The segment's free-flow speed from the road network map, or NaN when unknown: the best speed in the hour stands in.
+    /// </param>
     /// <param name="destination">At least <see cref="Count"/> floats.</param>
     public static bool TryCompute(
         ReadOnlySpan<DetectorMinute> history,
@@ -100,6 +104,7 @@ public static class TrafficForecastFeatures
         IReadOnlyList<ReadOnlyMemory<DetectorMinute>> upstream,
         JamSurroundings jams,
         double historicalSpeedKmh,
+        double freeFlowSpeedKmh,
         Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(downstream);
@@ -190,6 +195,10 @@ public static class TrafficForecastFeatures
         destination[28] = jams.JammedNearby;
         destination[29] = jams.HopsUpstream;
         destination[30] = jams.NewJamHopsDownstream;
+        // Against the map's free-flow speed a jam stays visible after an hour, when the hour's best speed is the jam's.
+        destination[31] = (float)(double.IsFinite(freeFlowSpeedKmh) && freeFlowSpeedKmh > 0
+            ? Mean(own, m => m.SpeedKmh, 0, 5) / freeFlowSpeedKmh
+            : Ratio(Mean(own, m => m.SpeedKmh, 0, 5), speedMax60));
         return true;
     }
 

@@ -22,7 +22,10 @@ public static class TrafficJams
     /// <summary>How far the features look: jams further away than this many streets count as none.</summary>
     public const int MaxHops = 8;
 
-    /// <summary>A segment is jammed when its latest 5-minute mean speed is below this share of its best speed in the window.</summary>
+    /// <summary>
+    /// A segment is jammed when its latest 5-minute mean speed is below this share of its free-flow speed (from the road
+    /// network map), or of its best speed in the window when the free-flow speed is unknown.
+    /// </summary>
     public const double JammedSpeedRatio = 0.5;
 
     /// <summary>A jam at most this many minutes old is "new" (its queue is still growing back).</summary>
@@ -38,7 +41,12 @@ public static class TrafficJams
     /// The jam state at the end of a <see cref="TrafficForecastFeatures.HistoryMinutes"/>-minute window (gaps carried
     /// forward as the forecast features do); <see cref="JamState.Unknown"/> when the window has no recent reading.
     /// </summary>
-    public static JamState StateOf(ReadOnlySpan<DetectorMinute> window)
+    /// <param name="window">The segment's minutes, oldest first.</param>
+    /// <param name="freeFlowSpeedKmh">
+    /// The segment's free-flow speed, or NaN when unknown: then the best speed in the window stands in, which misses a
+    /// jam older than the window (nothing in it moved faster).
+    /// </param>
+    public static JamState StateOf(ReadOnlySpan<DetectorMinute> window, double freeFlowSpeedKmh)
     {
         Span<DetectorMinute> filled = stackalloc DetectorMinute[TrafficForecastFeatures.HistoryMinutes];
         if (window.Length != TrafficForecastFeatures.HistoryMinutes || !TrafficForecastFeatures.CarryForward(window, filled))
@@ -52,13 +60,14 @@ public static class TrafficJams
             best = Math.Max(best, minute.SpeedKmh);
         }
 
-        if (best <= 0.1)
+        var reference = double.IsFinite(freeFlowSpeedKmh) && freeFlowSpeedKmh > 0 ? freeFlowSpeedKmh : best;
+        if (reference <= 0.1)
         {
             // Nothing moved all window: a standing queue.
             return new JamState(true, filled.Length);
         }
 
-        var slow = JammedSpeedRatio * best;
+        var slow = JammedSpeedRatio * reference;
         var recent = 0.0;
         for (var i = filled.Length - 5; i < filled.Length; i++)
         {

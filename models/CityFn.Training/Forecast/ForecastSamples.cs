@@ -90,7 +90,7 @@ public sealed class ForecastSamples
             {
                 foreach (var segment in network.Segments)
                 {
-                    jams[segment.Index] = TrafficJams.StateOf(day.Minutes[segment.Index].AsSpan(m - history + 1, history));
+                    jams[segment.Index] = TrafficJams.StateOf(day.Minutes[segment.Index].AsSpan(m - history + 1, history), segment.FreeFlowSpeedKmh);
                 }
 
                 foreach (var segment in network.Segments)
@@ -104,6 +104,7 @@ public sealed class ForecastSamples
                         TrafficJams.Around(downstreamRings[segment.Index], upstreamRings[segment.Index], i => jams[i]),
                         // Weekdays only have a profile; a weekend row gets NaN (the latest speed stands in).
                         HistoricalAverage.IsWeekday(day) ? historical.ForecastExcluding(day, segment.Index, m + horizon) : double.NaN,
+                        segment.FreeFlowSpeedKmh,
                         row))
                     {
                         continue;

@@ -44,7 +44,7 @@ public sealed class TrafficForecastFeaturesTests
             history[i] = DetectorMinute.Missing;
         }
 
-        Assert.False(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, new float[TrafficForecastFeatures.Count]));
+        Assert.False(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, double.NaN, new float[TrafficForecastFeatures.Count]));
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class TrafficForecastFeaturesTests
         var withQueue = new float[TrafficForecastFeatures.Count];
         var alone = new float[TrafficForecastFeatures.Count];
 
-        Assert.True(TrafficForecastFeatures.TryCompute(own, Latest, [jammed, own], [], JamSurroundings.None, double.NaN, withQueue));
-        Assert.True(TrafficForecastFeatures.TryCompute(own, Latest, [], [], JamSurroundings.None, double.NaN, alone));
+        Assert.True(TrafficForecastFeatures.TryCompute(own, Latest, [jammed, own], [], JamSurroundings.None, double.NaN, double.NaN, withQueue));
+        Assert.True(TrafficForecastFeatures.TryCompute(own, Latest, [], [], JamSurroundings.None, double.NaN, double.NaN, alone));
 
         Assert.Equal(90, Feature(withQueue, "downstream_occupancy_max_pct"));
         Assert.Equal(0.1f, Feature(withQueue, "downstream_speed_ratio_min"), 1e-6);
@@ -71,7 +71,7 @@ public sealed class TrafficForecastFeaturesTests
         var history = Enumerable.Repeat(new DetectorMinute(900, 10, 42), 60).ToArray();
         var row = new float[TrafficForecastFeatures.Count];
 
-        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, row));
+        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, double.NaN, row));
 
         Assert.Equal(42, Feature(row, "historical_speed_kmh"));
         Assert.Equal(0, Feature(row, "historical_minus_latest_kmh"));
@@ -81,7 +81,7 @@ public sealed class TrafficForecastFeaturesTests
     public void A_history_of_the_wrong_length_is_refused_with_the_expected_length()
     {
         var error = Assert.Throws<ArgumentException>(() => TrafficForecastFeatures.TryCompute(
-            new DetectorMinute[30], Latest, [], [], JamSurroundings.None, double.NaN, new float[TrafficForecastFeatures.Count]));
+            new DetectorMinute[30], Latest, [], [], JamSurroundings.None, double.NaN, double.NaN, new float[TrafficForecastFeatures.Count]));
 
         Assert.Contains("exactly 60 minutes", error.Message, StringComparison.Ordinal);
     }
@@ -92,12 +92,27 @@ public sealed class TrafficForecastFeaturesTests
         var history = Enumerable.Repeat(new DetectorMinute(900, 10, 50), 60).ToArray();
         var row = new float[TrafficForecastFeatures.Count];
 
-        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], new JamSurroundings(2, 3, TrafficJams.NoJam, 4), double.NaN, row));
+        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], new JamSurroundings(2, 3, TrafficJams.NoJam, 4), double.NaN, double.NaN, row));
 
         Assert.Equal(2, Feature(row, "jam_hops_downstream"));
         Assert.Equal(3, Feature(row, "jammed_segments_within_3_hops"));
         Assert.Equal(9, Feature(row, "jam_hops_upstream"));
         Assert.Equal(4, Feature(row, "new_jam_hops_downstream"));
+    }
+
+    [Fact]
+    public void The_speed_ratio_to_free_flow_uses_the_maps_speed_and_falls_back_to_the_best_of_the_hour()
+    {
+        // An hour-long queue at 6 km/h on a 50 km/h street: the hour's best is the queue itself.
+        var history = Enumerable.Repeat(new DetectorMinute(200, 80, 6), 60).ToArray();
+        var withMap = new float[TrafficForecastFeatures.Count];
+        var withoutMap = new float[TrafficForecastFeatures.Count];
+
+        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, 50, withMap));
+        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, double.NaN, withoutMap));
+
+        Assert.Equal(0.12f, Feature(withMap, "speed_ratio_to_free_flow"), 1e-6);
+        Assert.Equal(1f, Feature(withoutMap, "speed_ratio_to_free_flow"));
     }
 
     [Fact]
@@ -110,7 +125,7 @@ public sealed class TrafficForecastFeaturesTests
     private static float[] Compute(DetectorMinute[] history)
     {
         var row = new float[TrafficForecastFeatures.Count];
-        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, row));
+        Assert.True(TrafficForecastFeatures.TryCompute(history, Latest, [], [], JamSurroundings.None, double.NaN, double.NaN, row));
         return row;
     }
 

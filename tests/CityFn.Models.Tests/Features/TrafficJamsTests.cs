@@ -9,7 +9,7 @@ public sealed class TrafficJamsTests
     {
         var window = Enumerable.Range(0, 60).Select(i => new DetectorMinute(900, 10, i < 50 ? 60 : 4)).ToArray();
 
-        var state = TrafficJams.StateOf(window);
+        var state = TrafficJams.StateOf(window, double.NaN);
 
         Assert.True(state.Jammed);
         Assert.Equal(10, state.JammedMinutes);
@@ -22,10 +22,20 @@ public sealed class TrafficJamsTests
         var old = Enumerable.Range(0, 60).Select(i => new DetectorMinute(900, 10, i < 30 ? 60 : 4)).ToArray();
         var dip = Enumerable.Range(0, 60).Select(i => new DetectorMinute(900, 10, i < 59 ? 60 : 20)).ToArray();
 
-        Assert.Equal(new JamState(true, 30), TrafficJams.StateOf(old));
-        Assert.False(TrafficJams.StateOf(old).IsNew);
+        Assert.Equal(new JamState(true, 30), TrafficJams.StateOf(old, 60));
+        Assert.False(TrafficJams.StateOf(old, 60).IsNew);
         // The 5-minute mean (52 km/h) is well above half the best speed: one slow minute is noise, not a queue.
-        Assert.Equal(new JamState(false, 1), TrafficJams.StateOf(dip));
+        Assert.Equal(new JamState(false, 1), TrafficJams.StateOf(dip, 60));
+    }
+
+    [Fact]
+    public void A_queue_older_than_the_window_is_a_jam_against_the_free_flow_speed_but_invisible_without_it()
+    {
+        var standing = Enumerable.Repeat(new DetectorMinute(200, 80, 6), 60).ToArray();
+
+        Assert.Equal(new JamState(true, 60), TrafficJams.StateOf(standing, 50));
+        // Without the map the hour's best speed (the queue's own 6 km/h) is the reference, and nothing is below half of it.
+        Assert.False(TrafficJams.StateOf(standing, double.NaN).Jammed);
     }
 
     [Fact]
@@ -33,7 +43,7 @@ public sealed class TrafficJamsTests
     {
         var silent = Enumerable.Repeat(DetectorMinute.Missing, 60).ToArray();
 
-        Assert.Equal(JamState.Unknown, TrafficJams.StateOf(silent));
+        Assert.Equal(JamState.Unknown, TrafficJams.StateOf(silent, 60));
     }
 
     [Fact]

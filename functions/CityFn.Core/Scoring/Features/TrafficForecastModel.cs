@@ -5,7 +5,7 @@ namespace CityFn.Core.Scoring.Features;
 
 /// <summary>
 /// The trained "traffic-forecast" model (models/traffic-forecast/1/model.onnx): one row per road segment that has
-/// a detector in the job, <see cref="TrafficForecastFeatures"/> (31 columns, the code training used), output
+/// a detector in the job, <see cref="TrafficForecastFeatures"/> (32 columns, the code training used), output
 /// <c>speed_kmh_15min</c> = the segment's mean speed in km/h over the <see cref="TrafficForecastFeatures.TargetMinutes"/>
 /// minutes starting <see cref="TrafficForecastFeatures.HorizonMinutes"/> minutes after the job's latest minute (the
 /// row's <c>For</c> time).
@@ -103,7 +103,9 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
         }
 
         var jamStates = series.ToDictionary(
-            s => s.Key, s => detectors[s.Key].Count > 0 ? TrafficJams.StateOf(s.Value) : JamState.Unknown, StringComparer.Ordinal);
+            s => s.Key,
+            s => detectors[s.Key].Count > 0 ? TrafficJams.StateOf(s.Value, layout.Segment(s.Key)?.FreeFlowSpeedKmh ?? double.NaN) : JamState.Unknown,
+            StringComparer.Ordinal);
         var historical = await HistoricalSpeedsAsync(jobSegments.Select(g => (g.Key, (IReadOnlyCollection<string>)detectors[g.Key])).ToList(), lastMinute, layout.TimeZone, cancellationToken);
         var localLatest = TimeZoneInfo.ConvertTime(lastMinute, layout.TimeZone);
         var rows = new List<FeatureRow>();
@@ -117,7 +119,7 @@ public sealed class TrafficForecastModel(IDetectorHistory history, CityLayoutCac
                 : JamSurroundings.None;
             ReadOnlyMemory<DetectorMinute>[] Neighbours(IReadOnlyList<string>? ids) =>
                 [.. (ids ?? []).Where(id => detectors[id].Count > 0).Select(id => (ReadOnlyMemory<DetectorMinute>)series[id])];
-            if (!TrafficForecastFeatures.TryCompute(series[segment.Key], localLatest, Neighbours(onMap?.Downstream), Neighbours(onMap?.Upstream), Jams(segment.Key), historical[segment.Key], row))
+            if (!TrafficForecastFeatures.TryCompute(series[segment.Key], localLatest, Neighbours(onMap?.Downstream), Neighbours(onMap?.Upstream), Jams(segment.Key), historical[segment.Key], onMap?.FreeFlowSpeedKmh ?? double.NaN, row))
             {
                 continue;
             }
