@@ -112,7 +112,7 @@ public sealed class PayoutIndexTests(AzuriteFixture azurite, LocalChainFixture c
         var account = owner.GetPublicAddress().ToLowerInvariant();
         var indexed = (await bed.Store.GetAsync(epoch))!;
         var payouts = bed.Tables.GetTableClient(PayoutIndex.TableName);
-        var partition = epoch.ToString("D10", CultureInfo.InvariantCulture);
+        var partition = PayoutIndex.PartitionOf(epoch, account);
 
         // As settlement left it before the index: no rows, a state without the flag.
         await payouts.DeleteEntityAsync(partition, account);
@@ -137,18 +137,20 @@ public sealed class PayoutIndexTests(AzuriteFixture azurite, LocalChainFixture c
     private static List<ReportPayout> Sorted(IEnumerable<ReportPayout> payouts) =>
         [.. payouts.OrderBy(p => p.Account, StringComparer.Ordinal)];
 
-    /// <summary>The epoch's index rows (in RowKey order), checking each carries <paramref name="root"/>.</summary>
+    /// <summary>The epoch's index rows (in account order), checking each carries <paramref name="root"/>.</summary>
     private static async Task<List<ReportPayout>> RowsAsync(SettlementBed bed, long epoch, string root)
     {
-        var partition = epoch.ToString("D10", CultureInfo.InvariantCulture);
+        // The epoch's 16 partitions: "{epoch:D10}-0" to "{epoch:D10}-f".
+        var prefix = epoch.ToString("D10", CultureInfo.InvariantCulture) + "-";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {prefix + "~"}");
         var rows = new List<ReportPayout>();
-        await foreach (var entity in bed.Tables.GetTableClient(PayoutIndex.TableName).QueryAsync<TableEntity>(e => e.PartitionKey == partition))
+        await foreach (var entity in bed.Tables.GetTableClient(PayoutIndex.TableName).QueryAsync<TableEntity>(filter))
         {
             Assert.Equal(root, entity.GetString("Root"));
             rows.Add(new ReportPayout(entity.RowKey, entity.GetString("Data"), entity.GetString("Compute"), entity.GetString("Total"), entity.GetString("Cumulative")));
         }
 
-        return rows;
+        return Sorted(rows);
     }
 
     private sealed class SimulatedCrashException() : Exception("simulated crash");
