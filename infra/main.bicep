@@ -112,6 +112,7 @@ module storage 'modules/storage.bicep' = {
       'devicestats'
       'ledger'
       'settlements'
+      'payouts'
       'SegmentForecasts'
       'DeviceQuality'
       'ScoringJobs'

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using CityFn.Core.Dashboard;
+using CityFn.Core.Rewards.Settlement;
 
 namespace CityFn.Dashboard.Tests;
 
@@ -72,6 +75,37 @@ public sealed class DashboardServerTests(SeededCityFixture city)
     }
 
     [Fact]
+    public async Task The_contributor_route_answers_from_the_payout_index_and_from_the_report_alike()
+    {
+        var seeded = city.City;
+        var tables = new TableServiceClient(seeded.Settings.StorageConnectionString);
+        var store = new SettlementStore(tables, new BlobServiceClient(seeded.Settings.StorageConnectionString));
+        var state = (await store.GetAsync(seeded.Epoch))!;
+        var payout = (await store.ReadReportAsync(seeded.Epoch))!.Payouts.Single(p => p.Account == seeded.RichOwner.ToLowerInvariant());
+        var row = await store.Payouts.GetAsync(seeded.Epoch, seeded.RichOwner);
+
+        var fromIndex = await ContributorEpochsAsync(seeded.RichOwner);
+        // The same epoch as settlement left it before the index existed: no flag, so the report is read.
+        await store.SaveAsync(state with { PayoutsIndexed = false });
+        string fromReport;
+        try
+        {
+            fromReport = await ContributorEpochsAsync(seeded.RichOwner);
+        }
+        finally
+        {
+            await store.SaveAsync(state);
+        }
+
+        Assert.True(state.PayoutsIndexed);
+        Assert.Equal(payout, row!.Payout);
+        Assert.Equal(
+            $"[{{\"epoch\":{seeded.Epoch},\"status\":\"Confirmed\",\"data\":\"{payout.Data}\",\"compute\":\"0\",\"total\":\"{payout.Total}\",\"cumulative\":\"{payout.Cumulative}\"}}]",
+            fromIndex);
+        Assert.Equal(fromIndex, fromReport);
+    }
+
+    [Fact]
     public async Task A_malformed_address_is_a_400_that_says_why()
     {
         using var response = await _http.GetAsync("api/dashboard/data/contributors/0x1234");
@@ -80,5 +114,14 @@ public sealed class DashboardServerTests(SeededCityFixture city)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("malformed_address", json.RootElement.GetProperty("error").GetString());
         Assert.Contains("0x1234", json.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The <c>epochs</c> array of the contributor route's answer, as JSON text.</summary>
+    private async Task<string> ContributorEpochsAsync(string account)
+    {
+        using var response = await _http.GetAsync("api/dashboard/data/contributors/" + account);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("epochs").GetRawText();
     }
 }

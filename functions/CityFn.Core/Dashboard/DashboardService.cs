@@ -16,7 +16,7 @@ namespace CityFn.Core.Dashboard;
 /// <summary>
 /// What the dashboard shows, read from the stores the pipeline writes: the road network map with each segment's
 /// newest forecast, the devices with their newest quality, the alert log, the settlement table with each epoch's
-/// report, and a contributor's rewards (reports + chain). Host-agnostic: the Functions app and
+/// report, and a contributor's rewards (payout index or reports + chain). Host-agnostic: the Functions app and
 /// <c>cityfn dashboard</c> answer the same routes (<see cref="DashboardHttp"/>) from this class.
 /// </summary>
 public sealed class DashboardService(
@@ -98,20 +98,19 @@ public sealed class DashboardService(
     }
 
     /// <summary>
-    /// The account's payouts in the recent epochs (each report read once per lookup: a few hundred kB for a city
-    /// of thousands of contributors) and its claim state from the chain. A chain that cannot be read is reported
-    /// in <see cref="ContributorView.ChainError"/>, not thrown: the per-epoch rewards are still worth showing.
+    /// The account's payouts in the recent epochs and its claim state from the chain. Each epoch is one point read
+    /// of the payout index (table <c>payouts</c>); epochs settled before the index existed are read from their
+    /// report (<see cref="SettlementStore.PayoutsOfAsync"/>). A chain that cannot be read is reported in
+    /// <see cref="ContributorView.ChainError"/>, not thrown: the per-epoch rewards are still worth showing.
     /// </summary>
     public async Task<ContributorView> ContributorAsync(EthAddress account, CancellationToken cancellationToken = default)
     {
         var address = account.ToLowerHex();
         var chainTask = ChainStateAsync(account, cancellationToken);
         var states = await settlements.ListRecentAsync(MaxEpochs, cancellationToken);
-        var reports = await Task.WhenAll(states.Select(s => settlements.ReadReportAsync(s.Epoch, cancellationToken)));
-        var epochs = states.Zip(reports)
-            .Select(pair => (pair.First, Payout: pair.Second?.Payouts.FirstOrDefault(p => string.Equals(p.Account, address, StringComparison.OrdinalIgnoreCase))))
-            .Where(pair => pair.Payout is not null)
-            .Select(pair => new ContributorEpochView(pair.First.Epoch, pair.First.Status.ToString(), pair.Payout!.Data, pair.Payout.Compute, pair.Payout.Total, pair.Payout.Cumulative))
+        var payouts = await settlements.PayoutsOfAsync(states, address, cancellationToken);
+        var epochs = payouts
+            .Select(p => new ContributorEpochView(p.State.Epoch, p.State.Status.ToString(), p.Payout.Data, p.Payout.Compute, p.Payout.Total, p.Payout.Cumulative))
             .ToList();
         var (chain, error) = await chainTask;
         return new ContributorView(

@@ -39,6 +39,8 @@ public static class SettleBenchCommand
                     ["registrySetupSeconds"] = Math.Round(result.RegistrySetup.TotalSeconds, 2),
                     ["totalSeconds"] = Math.Round(result.Total.TotalSeconds, 2),
                     ["publishGas"] = result.GasUsed,
+                    ["lookupFromIndexSeconds"] = Math.Round(result.LookupFromIndex.TotalSeconds, 3),
+                    ["lookupFromReportsSeconds"] = Math.Round(result.LookupFromReports.TotalSeconds, 3),
                 };
                 foreach (var step in result.Steps)
                 {
@@ -61,6 +63,9 @@ public static class SettleBenchCommand
                     $"{(met ? "[green]" : "[red]")}{result.Total.TotalSeconds:F2}[/] (target {TargetSeconds:F0} s per 100k)")));
                 table.AddRow("contributors / tree values", string.Create(CultureInfo.InvariantCulture, $"{result.Contributors:N0} ({result.Devices:N0} devices, {result.Hosts} hosts) / {result.TreeValues:N0}"));
                 table.AddRow("publishRoot gas", result.GasUsed.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow(
+                    string.Create(CultureInfo.InvariantCulture, $"contributor lookup, {SettleBenchmark.LookupEpochs} epochs: payout index / reports"),
+                    string.Create(CultureInfo.InvariantCulture, $"{result.LookupFromIndex.TotalSeconds:F3} / {result.LookupFromReports.TotalSeconds:F3}"));
                 console.Write(table);
             }
 

@@ -17,11 +17,18 @@ namespace CityFn.Cli.Bench;
 /// <summary>
 /// Settles one epoch of N contributors end to end on a fresh Azurite and Hardhat node started for the run:
 /// ledger read (with the device registry) → allocation → cumulative tree → report and tree to Blob →
-/// publish → confirmed. Setting up the registry and the ledger is timed apart and not counted.
+/// publish → confirmed. Setting up the registry and the ledger is timed apart and not counted. Then a
+/// contributor lookup over <see cref="LookupEpochs"/> epochs of this size (the settled epoch read that many times
+/// in parallel, as the dashboard reads its recent epochs), once from the payout index and once from the reports.
 /// </summary>
 public static class SettleBenchmark
 {
-    public sealed record Result(int Contributors, int Devices, int Hosts, TimeSpan Setup, TimeSpan RegistrySetup, TimeSpan Total, IReadOnlyList<SettlementStepTiming> Steps, long GasUsed, int TreeValues);
+    /// <summary>The epochs a dashboard contributor lookup reads (DashboardService.MaxEpochs).</summary>
+    public const int LookupEpochs = 24;
+
+    public sealed record Result(
+        int Contributors, int Devices, int Hosts, TimeSpan Setup, TimeSpan RegistrySetup, TimeSpan Total, IReadOnlyList<SettlementStepTiming> Steps, long GasUsed, int TreeValues,
+        TimeSpan LookupFromIndex, TimeSpan LookupFromReports);
 
     public static async Task<Result> RunAsync(int contributors, CancellationToken cancellationToken = default)
     {
@@ -53,10 +60,11 @@ public static class SettleBenchmark
 
         var chainOptions = new ChainOptions { RpcUrl = chain.Endpoint.RpcUrl, ChainId = chain.Endpoint.ChainId, DistributorAddress = service.Contracts.DistributorAddress };
         using var settlementChain = new SettlementChain(Options.Create(chainOptions), new FixedSettlementKey(chain.FundedKeys[0]));
+        var store = new SettlementStore(tables, new BlobServiceClient(connection));
         var stage = new SettlementStage(
             ledger,
             new EpochCalculator(new RewardAllocator(Options.Create(policy)), Options.Create(policy)),
-            new SettlementStore(tables, new BlobServiceClient(connection)),
+            store,
             settlementChain,
             Options.Create(policy),
             Options.Create(new SettlementOptions()),
@@ -70,7 +78,26 @@ public static class SettleBenchmark
                 $"The settled tree has {outcome.State.Accounts} accounts, not {contributors}: the benchmark's registry rows no longer match DeviceRegistryStore.");
         }
 
-        return new Result(contributors, devices, hosts, setup.Elapsed, registrySetup, total.Elapsed, outcome.Steps, outcome.State.GasUsed ?? 0, outcome.State.Accounts);
+        // A device owner from the middle of the tree; the same lookup with the state as settlement left it
+        // before the index existed reads every epoch's report instead.
+        var account = Address(4, devices / 2);
+        var fromIndex = await TimeLookupAsync(store, outcome.State, account, cancellationToken);
+        var fromReports = await TimeLookupAsync(store, outcome.State with { PayoutsIndexed = false }, account, cancellationToken);
+        return new Result(
+            contributors, devices, hosts, setup.Elapsed, registrySetup, total.Elapsed, outcome.Steps, outcome.State.GasUsed ?? 0, outcome.State.Accounts, fromIndex, fromReports);
+    }
+
+    private static async Task<TimeSpan> TimeLookupAsync(SettlementStore store, SettlementState state, string account, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var payouts = await store.PayoutsOfAsync([.. Enumerable.Repeat(state, LookupEpochs)], account, cancellationToken);
+        watch.Stop();
+        if (payouts.Count != LookupEpochs || payouts.Any(p => p.FromIndex != state.PayoutsIndexed))
+        {
+            throw new InvalidOperationException($"The lookup of {account} found {payouts.Count} payouts, not {LookupEpochs} from the {(state.PayoutsIndexed ? "index" : "reports")}.");
+        }
+
+        return watch.Elapsed;
     }
 
     // One owner per device, each in its own 0.01° cell (so none is cut by the per-cell cap), in the rows

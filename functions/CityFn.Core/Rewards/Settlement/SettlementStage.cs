@@ -160,8 +160,16 @@ public sealed class SettlementStage(
             await store.WriteReportAsync(computation.Report, cancellationToken);
             return true;
         });
+        // Then the payout index (the dashboard's contributor lookup), before the state that says it is there.
+        // Upserts: a rerun that recomputes the epoch rewrites the same rows.
+        await Timed(steps, "write-index", async () =>
+        {
+            await store.Payouts.WriteAsync(computation.Report, cancellationToken);
+            return true;
+        });
         var report = computation.Report;
-        var state = new SettlementState(epoch, SettlementStatus.Computed, report.Root, report.EpochTotal, report.LedgerDigest, report.Accounts, timeProvider.GetUtcNow());
+        var state = new SettlementState(
+            epoch, SettlementStatus.Computed, report.Root, report.EpochTotal, report.LedgerDigest, report.Accounts, timeProvider.GetUtcNow(), PayoutsIndexed: true);
         if (!await store.TryAddAsync(state, cancellationToken))
         {
             // Another run computed it first; its state (and blobs of the same ledger) win.

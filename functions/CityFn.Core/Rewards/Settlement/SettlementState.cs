@@ -16,7 +16,9 @@ public enum SettlementStatus
 /// <summary>
 /// One row of table <c>settlements</c>: the persisted state of one epoch's settlement. Root: the cumulative
 /// Merkle root (0x hex) the epoch publishes; EpochTotal: base units minted for it (its payouts), decimal;
-/// LedgerDigest: keccak256 of the ledger the allocation read (docs/rewards.md); Accounts: values in the tree.
+/// LedgerDigest: keccak256 of the ledger the allocation read (docs/rewards.md); Accounts: values in the tree;
+/// PayoutsIndexed: the epoch's payouts are in table <c>payouts</c> (<see cref="PayoutIndex"/>), false for epochs
+/// computed before the index existed, whose lookups read the report.
 /// </summary>
 public sealed record SettlementState(
     long Epoch,
@@ -31,7 +33,8 @@ public sealed record SettlementState(
     DateTimeOffset? SubmittedAt = null,
     long? Block = null,
     long? GasUsed = null,
-    DateTimeOffset? ConfirmedAt = null);
+    DateTimeOffset? ConfirmedAt = null,
+    bool PayoutsIndexed = false);
 
 /// <summary>Points of a settlement run where a test can stop it (as a crash would) before the next step.</summary>
 public enum SettlementCheckpoint

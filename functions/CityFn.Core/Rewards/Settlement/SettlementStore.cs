@@ -13,13 +13,16 @@ namespace CityFn.Core.Rewards.Settlement;
 /// Settlement state in table <c>settlements</c> (PartitionKey <c>epoch</c>, RowKey the epoch as D10) and the
 /// epoch's files in container <c>rewards</c>: <c>epoch=N/report.json</c> and <c>epoch=N/tree.json</c>
 /// (the OpenZeppelin standard-v1 dump of the cumulative tree), and the empty <c>epoch=N/settle.lease</c> whose
-/// lease a settlement run holds.
+/// lease a settlement run holds; each epoch's payouts also as rows of table <c>payouts</c> (<see cref="Payouts"/>).
 /// </summary>
 public sealed class SettlementStore(TableServiceClient tables, BlobServiceClient blobs)
 {
     public const string TableName = "settlements";
     public const string ContainerName = "rewards";
     private const string Partition = "epoch";
+
+    /// <summary>The per-account rows of each epoch's payouts, written with the report.</summary>
+    public PayoutIndex Payouts { get; } = new(tables);
 
     public static string TreeBlobName(long epoch) => $"epoch={epoch}/tree.json";
 
@@ -138,6 +141,43 @@ public sealed class SettlementStore(TableServiceClient tables, BlobServiceClient
         }
     }
 
+    /// <summary>
+    /// The account's payouts in the given epochs, in their order (epochs that did not pay it are left out). An
+    /// indexed epoch is one point read of <see cref="Payouts"/>; an epoch computed before the index existed, or
+    /// whose row was written by an earlier computation of the epoch (another root), is read from its report.
+    /// The reads run in parallel.
+    /// </summary>
+    public async Task<IReadOnlyList<EpochPayout>> PayoutsOfAsync(
+        IReadOnlyList<SettlementState> states, string account, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentException.ThrowIfNullOrEmpty(account);
+        var found = await Task.WhenAll(states.Select(state => PayoutOfAsync(state, account, cancellationToken)));
+        return [.. found.OfType<EpochPayout>()];
+    }
+
+    private async Task<EpochPayout?> PayoutOfAsync(SettlementState state, string account, CancellationToken cancellationToken)
+    {
+        if (state.PayoutsIndexed)
+        {
+            var row = await Payouts.GetAsync(state.Epoch, account, cancellationToken);
+            if (row is null)
+            {
+                // The index holds every payout of the computation whose state this is: no row, no payout.
+                return null;
+            }
+
+            if (row.Root == state.Root)
+            {
+                return new EpochPayout(state, row.Payout, FromIndex: true);
+            }
+        }
+
+        var report = await ReadReportAsync(state.Epoch, cancellationToken);
+        var payout = report?.Payouts.FirstOrDefault(p => string.Equals(p.Account, account, StringComparison.OrdinalIgnoreCase));
+        return payout is null ? null : new EpochPayout(state, payout, FromIndex: false);
+    }
+
     private async Task UploadAsync(string name, Stream content, CancellationToken cancellationToken)
     {
         var blob = (await ContainerAsync(cancellationToken)).GetBlobClient(name);
@@ -160,6 +200,7 @@ public sealed class SettlementStore(TableServiceClient tables, BlobServiceClient
         ["Block"] = state.Block,
         ["GasUsed"] = state.GasUsed,
         ["ConfirmedAt"] = state.ConfirmedAt,
+        ["PayoutsIndexed"] = state.PayoutsIndexed,
     };
 
     private static SettlementState FromEntity(TableEntity entity) => new(
@@ -175,7 +216,8 @@ public sealed class SettlementStore(TableServiceClient tables, BlobServiceClient
         entity.GetDateTimeOffset("SubmittedAt"),
         entity.GetInt64("Block"),
         entity.GetInt64("GasUsed"),
-        entity.GetDateTimeOffset("ConfirmedAt"));
+        entity.GetDateTimeOffset("ConfirmedAt"),
+        entity.GetBoolean("PayoutsIndexed") ?? false);
 
     private async Task<TableClient> TableAsync(CancellationToken cancellationToken)
     {
