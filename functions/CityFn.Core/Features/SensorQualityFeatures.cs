@@ -386,8 +386,8 @@ public static class SensorQualityFeatures
         var noise = (changes.Count == 0 ? 0 : Median(changes) / (0.6745 * Math.Sqrt(2))) + 0.01;
         for (var split = MinStepSide; split <= series.Length - MinStepSide; split++)
         {
-            var before = MeanOf(series, Math.Max(0, split - StepSpan), split);
-            var after = MeanOf(series, split, Math.Min(series.Length, split + StepSpan));
+            var before = MeanAndCount(series, 1, 0, Math.Max(0, split - StepSpan), split);
+            var after = MeanAndCount(series, 1, 0, split, Math.Min(series.Length, split + StepSpan));
             if (before.Count >= MinStepSide && after.Count >= MinStepSide)
             {
                 var step = Math.Abs(after.Mean - before.Mean);
@@ -399,38 +399,9 @@ public static class SensorQualityFeatures
         return (largest, significance);
     }
 
-    private static (double Mean, int Count) MeanOf(double[] series, int from, int to)
-    {
-        double sum = 0;
-        var count = 0;
-        for (var t = from; t < to; t++)
-        {
-            if (!double.IsNaN(series[t]))
-            {
-                sum += series[t];
-                count++;
-            }
-        }
-
-        return (count == 0 ? 0 : sum / count, count);
-    }
-
     /// <summary>Lag-one autocorrelation of a series (NaN where missing): near 0 for independent noise.</summary>
-    private static double LagOneAutocorrelation(List<double> series)
-    {
-        var previous = new List<double>(series.Count);
-        var next = new List<double>(series.Count);
-        for (var i = 1; i < series.Count; i++)
-        {
-            if (!double.IsNaN(series[i - 1]) && !double.IsNaN(series[i]))
-            {
-                previous.Add(series[i - 1]);
-                next.Add(series[i]);
-            }
-        }
-
-        return Correlation(previous, next);
-    }
+    private static double LagOneAutocorrelation(List<double> series) =>
+        series.Count < 2 ? 0 : CorrelationWherePresent(series.GetRange(0, series.Count - 1), series.GetRange(1, series.Count - 1));
 
     /// <summary>
     /// One channel over the whole history in typical variations, minus the neighbours' median when given (NaN where
@@ -460,7 +431,11 @@ public static class SensorQualityFeatures
         return list;
     }
 
-    private static double Mean(ReadOnlySpan<double> values, int channels, int channel, int from, int to)
+    private static double Mean(ReadOnlySpan<double> values, int channels, int channel, int from, int to) =>
+        MeanAndCount(values, channels, channel, from, to).Mean;
+
+    /// <summary>One channel's mean over minutes [from, to) and how many of them hold a value (NaN = missing; mean 0 when none).</summary>
+    private static (double Mean, int Count) MeanAndCount(ReadOnlySpan<double> values, int channels, int channel, int from, int to)
     {
         double sum = 0;
         var count = 0;
@@ -474,7 +449,7 @@ public static class SensorQualityFeatures
             }
         }
 
-        return count == 0 ? 0 : sum / count;
+        return (count == 0 ? 0 : sum / count, count);
     }
 
     private static double Median(List<double> values)

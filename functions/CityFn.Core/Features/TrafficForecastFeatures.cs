@@ -128,8 +128,9 @@ public static class TrafficForecastFeatures
         var speedLast = own[^1].SpeedKmh;
         var speedMax60 = Max(own, m => m.SpeedKmh, HistoryMinutes);
         var occupancyMean5 = Mean(own, m => m.OccupancyPct, 0, 5);
+        var speedMean5 = Mean(own, m => m.SpeedKmh, 0, 5);
         destination[0] = (float)speedLast;
-        destination[1] = (float)Mean(own, m => m.SpeedKmh, 0, 5);
+        destination[1] = (float)speedMean5;
         destination[2] = (float)Mean(own, m => m.SpeedKmh, 0, 15);
         destination[3] = (float)Change(own, m => m.SpeedKmh, 5);
         destination[4] = (float)Change(own, m => m.SpeedKmh, 15);
@@ -197,8 +198,8 @@ public static class TrafficForecastFeatures
         destination[30] = jams.NewJamHopsDownstream;
         // Against the map's free-flow speed a jam stays visible after an hour, when the hour's best speed is the jam's.
         destination[31] = (float)(double.IsFinite(freeFlowSpeedKmh) && freeFlowSpeedKmh > 0
-            ? Mean(own, m => m.SpeedKmh, 0, 5) / freeFlowSpeedKmh
-            : Ratio(Mean(own, m => m.SpeedKmh, 0, 5), speedMax60));
+            ? speedMean5 / freeFlowSpeedKmh
+            : Ratio(speedMean5, speedMax60));
         return true;
     }
 
@@ -247,7 +248,7 @@ public static class TrafficForecastFeatures
         double.IsFinite(minute.SpeedKmh) && double.IsFinite(minute.FlowVehPerHour) && double.IsFinite(minute.OccupancyPct);
 
     /// <summary>Mean of the minutes from <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="count"/> before the end.</summary>
-    private static double Mean(ReadOnlySpan<DetectorMinute> window, Func<DetectorMinute, double> value, int skip, int count)
+    internal static double Mean(ReadOnlySpan<DetectorMinute> window, Func<DetectorMinute, double> value, int skip, int count)
     {
         var sum = 0.0;
         for (var i = window.Length - skip - count; i < window.Length - skip; i++)
@@ -273,7 +274,7 @@ public static class TrafficForecastFeatures
         return min;
     }
 
-    private static double Max(ReadOnlySpan<DetectorMinute> window, Func<DetectorMinute, double> value, int count)
+    internal static double Max(ReadOnlySpan<DetectorMinute> window, Func<DetectorMinute, double> value, int count)
     {
         var max = double.NegativeInfinity;
         for (var i = window.Length - count; i < window.Length; i++)

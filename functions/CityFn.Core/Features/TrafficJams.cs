@@ -54,12 +54,7 @@ public static class TrafficJams
             return JamState.Unknown;
         }
 
-        var best = 0.0;
-        foreach (var minute in filled)
-        {
-            best = Math.Max(best, minute.SpeedKmh);
-        }
-
+        var best = TrafficForecastFeatures.Max(filled, m => m.SpeedKmh, filled.Length);
         var reference = double.IsFinite(freeFlowSpeedKmh) && freeFlowSpeedKmh > 0 ? freeFlowSpeedKmh : best;
         if (reference <= 0.1)
         {
@@ -68,19 +63,13 @@ public static class TrafficJams
         }
 
         var slow = JammedSpeedRatio * reference;
-        var recent = 0.0;
-        for (var i = filled.Length - 5; i < filled.Length; i++)
-        {
-            recent += filled[i].SpeedKmh;
-        }
-
         var minutes = 0;
         while (minutes < filled.Length && filled[filled.Length - 1 - minutes].SpeedKmh < slow)
         {
             minutes++;
         }
 
-        return new JamState(recent / 5 < slow, minutes);
+        return new JamState(TrafficForecastFeatures.Mean(filled, m => m.SpeedKmh, 0, 5) < slow, minutes);
     }
 
     /// <summary>
