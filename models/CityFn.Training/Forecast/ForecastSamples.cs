@@ -134,6 +134,21 @@ public sealed class ForecastSamples
         return new ForecastSamples(builder.Build(), [.. actual], [.. actualTrue], [.. detector], [.. targetMinute], [.. congested], [.. congestedNow], [.. congestedThen]);
     }
 
+    /// <summary>The rows of <paramref name="parts"/> one after another, as one set (each built with the same historical average).</summary>
+    public static ForecastSamples Concat(IReadOnlyList<ForecastSamples> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return new ForecastSamples(
+            new FeatureMatrix(TrafficForecastFeatures.Count, [.. parts.SelectMany(p => p.Matrix.Values)], [.. parts.SelectMany(p => p.Matrix.Labels)]),
+            [.. parts.SelectMany(p => p.Actual)],
+            [.. parts.SelectMany(p => p.ActualTrue)],
+            [.. parts.SelectMany(p => p.Detector)],
+            [.. parts.SelectMany(p => p.TargetMinute)],
+            [.. parts.SelectMany(p => p.Congested)],
+            [.. parts.SelectMany(p => p.CongestedNow)],
+            [.. parts.SelectMany(p => p.CongestedThen)]);
+    }
+
     private static ReadOnlyMemory<DetectorMinute>[] Slices(TrafficDaySimulation day, int[] detectors, int latest) =>
         detectors.Select(d => new ReadOnlyMemory<DetectorMinute>(day.Minutes[d], latest - TrafficForecastFeatures.HistoryMinutes + 1, TrafficForecastFeatures.HistoryMinutes)).ToArray();
 }

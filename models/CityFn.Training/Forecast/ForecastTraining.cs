@@ -121,7 +121,9 @@ public static class ForecastTraining
         var historical = History(trainDays);
         var train = ForecastSamples.Build(network, trainDays, Stride, historical);
         var validation = ForecastSamples.Build(network, validationDays, Stride, historical);
-        var test = ForecastSamples.Build(network, testDays, Stride, historical);
+        // Per day for the card's per-day table; together they are the test set.
+        var testPerDay = testDays.Select(d => ForecastSamples.Build(network, [d], Stride, historical)).ToArray();
+        var test = ForecastSamples.Concat(testPerDay);
         log.WriteLine($"forecast: {train.Rows} training rows, {validation.Rows} validation rows, {test.Rows} test rows");
 
         clock.Restart();
@@ -146,7 +148,7 @@ public static class ForecastTraining
         var days = trainDays.Select(d => ("train", d)).Concat(validationDays.Select(d => ("validation", d))).Concat(testDays.Select(d => ("test", d))).ToList();
         return new ForecastResult(
             model, onnx, testMetrics, validationMetrics, train.Rows, simulationTime, trainingTime, days, CongestedRowKind.Measure(test, testForecast, historical),
-            [.. testDays.Select(d => (d, Measure(model, ForecastSamples.Build(network, [d], Stride, historical), historical)))]);
+            [.. testDays.Zip(testPerDay, (day, samples) => (day, Measure(model, samples, historical)))]);
     }
 
     public static HistoricalAverage History(IEnumerable<TrafficDaySimulation> trainDays) =>
